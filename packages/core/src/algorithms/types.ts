@@ -1,0 +1,45 @@
+import type { TensorData } from '../runtime/types.js';
+import type { Detection } from '../decode/types.js';
+
+export type MethodName = 'vanilla' | 'integrated-gradients' | 'guided' | 'visual-backprop' | 'smoothgrad';
+
+export const METHOD_NAMES: readonly MethodName[] = [
+  'vanilla',
+  'integrated-gradients',
+  'guided',
+  'visual-backprop',
+  'smoothgrad',
+];
+
+export interface ExplainOptions {
+  method: MethodName;
+  /** A TargetSpec or its string form (see targets/types.ts). Default 'top'. */
+  target?: string;
+  /** IG steps m (default 20). */
+  steps?: number;
+  /** IG baseline: a constant value (default 0) or a full [1,H,W,3] input. */
+  baseline?: number | TensorData;
+  /** SmoothGrad samples (default 25) and noise std as a fraction of the input range (default 0.15). */
+  samples?: number;
+  noise?: number;
+  /** Images per runtime call for IG steps and SmoothGrad samples (default 8). */
+  batchSize?: number;
+  /** Seed for SmoothGrad noise (default 0). */
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SaliencyMap {
+  method: MethodName;
+  /** [H, W, 3] attribution per input channel (gradient methods) or [H, W, 1] (VBP). */
+  map: TensorData;
+  /** Value of the target on the input. */
+  targetValue: number;
+  /** The detection explained, when the target names one. */
+  detection?: Detection;
+  /** IG only: |sum(IG) - (F(x) - F(x'))| / max(|F(x) - F(x')|, eps). */
+  completenessError?: number;
+  /** IG only: F(x) - F(x') and sum(IG). */
+  completeness?: { delta: number; attributionSum: number };
+  milliseconds: number;
+}
