@@ -1,0 +1,11 @@
+// Darknet .cfg/.weights loader: strings and bytes in, the IR out.
+export type * from './types.js';
+export { parseDarknetCfg } from './cfg.js';
+export { parseNames } from './names.js';
+export { loadDarknet, hasSeededWeights, DEFAULT_DARKNET_SEED } from './load.js';
+export type { LoadDarknetOptions, DarknetModel } from './load.js';
+export { readDarknetHeader, seenIs64Bit } from './weights-file.js';
+export type { DarknetWeightsHeader } from './weights-file.js';
+export { foldDarknetBatchNorm, DARKNET_BN_EPSILON } from './batch-norm.js';
+export { darknetConvShapes, darknetLayerChannels, convStoredFloats } from './layer-channels.js';
+export type { DarknetConvShape } from './layer-channels.js';
