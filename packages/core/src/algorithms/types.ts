@@ -27,6 +27,9 @@ export interface ExplainOptions {
   /** Seed for SmoothGrad noise (default 0). */
   seed?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Detection targets: minimum score (default 0.25) and NMS IoU (default 0.45) when decoding. */
+  scoreThreshold?: number;
+  iouThreshold?: number;
 }
 
 export interface SaliencyMap {

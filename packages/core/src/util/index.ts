@@ -1,0 +1,2 @@
+export { createSeededRandom } from './random.js';
+export type { SeededRandom } from './random.js';
