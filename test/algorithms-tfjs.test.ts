@@ -1,0 +1,110 @@
+/**
+ * The saliency algorithms end to end on the tfjs runtime (cpu backend) with a small real
+ * network: convs with leaky, a maxpool, an upsample + concat route and two yolo heads.
+ * Gradients are checked against finite differences of core's float64 reference forward.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeededRandom, explain, explainAll, GraphBuilder, referenceForward, resolveTarget, targetValueAndHeadGradients } from '@yolo-saliency/core';
+import type { Graph, LoadedModel, TensorData } from '@yolo-saliency/core';
+import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
+
+const SIZE = 32;
+
+function seededGraph(): Graph {
+  const random = createSeededRandom(2024);
+  const b = new GraphBuilder();
+  const conv = (name: string, input: number, channels: number, filters: number, kernel: number, stride: number, pads: number | { top: number; left: number; bottom: number; right: number }, headBias?: number[]) => {
+    const fanIn = channels * kernel * kernel;
+    const scale = Math.sqrt(6 / fanIn);
+    const weights = Float32Array.from({ length: filters * fanIn }, () => (random.uniform() * 2 - 1) * scale);
+    const bias = Float32Array.from({ length: filters }, (_, f) => headBias?.[f] ?? (random.uniform() - 0.5) * 0.2);
+    return b.conv(name, input, { filters, channels, kernel, stride, pads, weights, bias });
+  };
+  // Heads: 2 anchors x (5 + 2 classes); objectness and class biases up so detections exist.
+  const headBias = Array.from({ length: 14 }, (_, c) => (c % 7 === 4 ? 1.5 : c % 7 >= 5 ? 1 : 0));
+  const c1 = b.activation('leaky_1', conv('conv_1', 0, 3, 8, 3, 1, 1), 'leaky');
+  const p1 = b.maxpool('pool_1', c1, 2, 2);
+  const c2 = b.activation('leaky_2', conv('conv_2', p1, 8, 16, 3, 2, { top: 1, left: 1, bottom: 0, right: 0 }), 'leaky');
+  const c3 = b.activation('leaky_3', conv('conv_3', c2, 16, 16, 3, 2, 1), 'leaky');
+  b.yolo('yolo_0', conv('head_0', c3, 16, 14, 1, 1, 0, headBias), [[20, 24], [30, 28]], 2);
+  const up = b.upsample('up', c3, 2);
+  const route = b.concat('route', [up, c2]);
+  b.yolo('yolo_1', conv('head_1', route, 32, 14, 3, 1, 1, headBias), [[6, 8], [12, 10]], 2);
+  return b.build({ inputSize: [SIZE, SIZE], classNames: ['a', 'b'], source: 'test' });
+}
+
+const graph = seededGraph();
+const input: TensorData = (() => {
+  const random = createSeededRandom(7);
+  return { dims: [1, SIZE, SIZE, 3], data: Float32Array.from({ length: SIZE * SIZE * 3 }, () => random.uniform()) };
+})();
+// A class logit whose change from the zero baseline is large (-1.5), so completeness is a real test.
+const RAW_TARGET = 'raw:scale=0,anchor=0,y=2,x=2,channel=6';
+let model: LoadedModel;
+
+beforeAll(async () => {
+  model = await createTfjsRuntime().load(graph, { backend: 'cpu' });
+});
+afterAll(async () => {
+  await model?.dispose();
+});
+
+/** F(x) through the float64 reference forward, for the target resolved on the real input. */
+function referenceTarget(target: string, data: Float32Array): number {
+  const resolved = resolveTarget(target, graph, referenceForward(graph, input));
+  return targetValueAndHeadGradients(graph, resolved, referenceForward(graph, { dims: input.dims, data })).values[0];
+}
+
+describe('saliency algorithms on the tfjs runtime', () => {
+  for (const target of [RAW_TARGET, 'top/score']) {
+    it(`vanilla matches finite differences of the reference forward (${target})`, async () => {
+      const result = await explain(model, input, { method: 'vanilla', target });
+      const g = result.map.data;
+      expect(result.targetValue).toBeCloseTo(referenceTarget(target, input.data), 4);
+      const largest = Array.from(g.keys()).sort((i, j) => Math.abs(g[j]) - Math.abs(g[i]));
+      const pixels = [...largest.slice(0, 4), 100, 1500, 3000];
+      const maxGrad = Math.abs(g[largest[0]]);
+      expect(maxGrad).toBeGreaterThan(0);
+      const step = 1e-3;
+      for (const i of pixels) {
+        const plus = Float32Array.from(input.data);
+        const minus = Float32Array.from(input.data);
+        plus[i] += step;
+        minus[i] -= step;
+        const fd = (referenceTarget(target, plus) - referenceTarget(target, minus)) / (plus[i] - minus[i]);
+        expect(Math.abs(fd - g[i]), `input value ${i}: fd ${fd} vs gradient ${g[i]}`).toBeLessThanOrEqual(2e-3 * maxGrad);
+      }
+    });
+
+    it(`integrated gradients are complete within 2% at 64 steps (${target})`, async () => {
+      const progress: number[] = [];
+      const result = await explain(model, input, { method: 'integrated-gradients', target, steps: 64, batchSize: 16, onProgress: (done) => progress.push(done) });
+      expect(progress).toEqual([16, 32, 48, 64]);
+      expect(Math.abs(result.completeness!.delta)).toBeGreaterThan(0.05);
+      expect(result.completenessError!).toBeLessThanOrEqual(0.02);
+      const zero = new Float32Array(input.data.length);
+      expect(result.completeness!.delta).toBeCloseTo(referenceTarget(target, input.data) - referenceTarget(target, zero), 4);
+    });
+  }
+
+  it('smoothgrad with noise 0 equals vanilla', async () => {
+    const vanilla = await explain(model, input, { method: 'vanilla', target: 'top' });
+    const smooth = await explain(model, input, { method: 'smoothgrad', target: 'top', noise: 0, samples: 3 });
+    const scale = Math.max(...Array.from(vanilla.map.data, Math.abs));
+    for (let i = 0; i < vanilla.map.data.length; i++) {
+      expect(Math.abs(smooth.map.data[i] - vanilla.map.data[i])).toBeLessThanOrEqual(1e-5 * scale);
+    }
+  });
+
+  it('explainAll shares one tape for vanilla, guided and VBP', async () => {
+    const single = await explain(model, input, { method: 'vanilla', target: RAW_TARGET });
+    const [vanilla, guided, vbp] = await explainAll(model, input, ['vanilla', 'guided', 'visual-backprop'], { target: RAW_TARGET });
+    expect(Array.from(vanilla.map.data)).toEqual(Array.from(single.map.data));
+    expect(guided.map.dims).toEqual([SIZE, SIZE, 3]);
+    expect(Array.from(guided.map.data)).not.toEqual(Array.from(vanilla.map.data));
+    expect(vbp.map.dims).toEqual([SIZE, SIZE, 1]);
+    const values = Array.from(vbp.map.data);
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...values)).toBeCloseTo(1, 5);
+  });
+});
