@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { explain, letterboxImage, METHOD_NAMES } from '@yolo-saliency/core';
+import type { MethodName, TensorData } from '@yolo-saliency/core';
+import { readImage, runtimeNames } from '@yolo-saliency/node';
+import { UsageError } from '../cli-errors.js';
+import type { Command } from '../command.js';
+import { DEFAULT_IMAGE } from '../default-model.js';
+import { round } from '../json-summary.js';
+import { chooseModel, loadIntoRuntime, MODEL_OPTIONS } from '../model-options.js';
+import { medianMs, peakRssMb } from '../timing.js';
+
+/** A target every YOLO model has, so the benchmark never depends on what the weights detect. */
+const DEFAULT_BENCH_TARGET = 'raw:scale=0,anchor=0,y=0,x=0,channel=4';
+
+export const benchmarkCommand: Command = {
+  spec: {
+    name: 'benchmark',
+    summary: 'Time each saliency method per runtime: one JSON line per (runtime, method)',
+    usage: 'benchmark [--model M] [--weights W] --input-size N --runtime LIST --method LIST [--batch B] [--repeat R] [--warmup W] --json',
+    options: {
+      ...MODEL_OPTIONS,
+      runtime: { type: 'string', value: 'LIST', description: `comma-separated runtimes (${runtimeNames().join(', ')}); default auto`, multiple: true },
+      backend: { type: 'string', value: 'B', description: 'backend within the runtime (tfjs: tensorflow-gpu, tensorflow, wasm, cpu)' },
+      method: { type: 'string', value: 'LIST', description: `comma-separated methods or all (default all)`, multiple: true },
+      batch: { type: 'string', value: 'B', description: 'images per runtime call (IG steps, SmoothGrad samples) and the batch of the forward timing (default 8)' },
+      repeat: { type: 'string', value: 'R', description: 'timed runs; the median is reported (default 5)' },
+      warmup: { type: 'string', value: 'W', description: 'untimed runs first (default 1)' },
+      steps: { type: 'string', value: 'N', description: 'Integrated Gradients steps (default 20)' },
+      samples: { type: 'string', value: 'N', description: 'SmoothGrad samples (default 25)' },
+      target: { type: 'string', value: 'SPEC', description: `target (default ${DEFAULT_BENCH_TARGET}, valid for any model)` },
+      json: { type: 'boolean', description: 'print JSON lines (otherwise a table)' },
+    },
+    notes: [
+      'msPerMap: median milliseconds of one explain() of one image (its forward included);',
+      'mapsPerSecond = 1000 / msPerMap; forwardMs: median plain forward of B images on that runtime;',
+      'peakRssMb: peak resident memory of the process so far. The input is the bundled dog.jpg.',
+    ].join('\n'),
+  },
+  async run(args) {
+    const runtimes = args.list('runtime') ?? ['auto'];
+    const listed = args.list('method') ?? ['all'];
+    const methods = (listed.includes('all') ? [...METHOD_NAMES] : listed) as MethodName[];
+    for (const m of methods) {
+      if (!(METHOD_NAMES as readonly string[]).includes(m)) throw new UsageError(`unknown method '${m}'`, 'benchmark');
+    }
+    const batch = args.number('batch', { integer: true, min: 1 }) ?? 8;
+    const repeat = args.number('repeat', { integer: true, min: 1 }) ?? 5;
+    const warmup = args.number('warmup', { integer: true, min: 0 }) ?? 1;
+    const steps = args.number('steps', { integer: true, min: 1 });
+    const samples = args.number('samples', { integer: true, min: 1 });
+    const target = args.string('target') ?? DEFAULT_BENCH_TARGET;
+    const json = args.flag('json');
+
+    const choice = await chooseModel(args, 'benchmark');
+    const [height, width] = choice.inputSize;
+    const input = await benchmarkInput(choice.inputSize);
+    const batched: TensorData = { dims: [batch, height, width, 3], data: repeatBatch(input.data, batch) };
+    if (!json) process.stderr.write(`model: ${choice.modelFile.description}\n`);
+
+    for (const runtimeName of runtimes) {
+      const { model, info } = await loadIntoRuntime(choice.modelFile.graph, choice.inputSize, runtimeName, args.string('backend'), 'benchmark');
+      try {
+        const forwardMs = await medianMs(() => model.forward(batched), warmup, repeat);
+        for (const method of methods) {
+          const run = () => explain(model, input, { method, target, batchSize: batch, steps, samples });
+          const msPerMap = await medianMs(run, warmup, repeat);
+          const line = {
+            runtime: info.name,
+            device: info.device,
+            backend: info.backend,
+            method,
+            inputSize: width === height ? width : [height, width],
+            batch,
+            msPerMap: round(msPerMap, 3),
+            mapsPerSecond: round(1000 / msPerMap, 3),
+            forwardMs: round(forwardMs, 3),
+            peakRssMb: peakRssMb(),
+            repeat,
+            warmup,
+            ...(method === 'integrated-gradients' ? { steps: steps ?? 20 } : {}),
+            ...(method === 'smoothgrad' ? { samples: samples ?? 25 } : {}),
+            ...(info.threads ? { threads: info.threads } : {}),
+            weightsSource: choice.modelFile.weightsSource,
+          };
+          process.stdout.write(
+            json
+              ? JSON.stringify(line) + '\n'
+              : `${info.name}/${info.backend} ${method.padEnd(21)} ${line.msPerMap.toFixed(1).padStart(9)} ms/map  ${line.mapsPerSecond.toFixed(2).padStart(8)} maps/s  forward(B=${batch}) ${line.forwardMs.toFixed(1)} ms  peak ${line.peakRssMb} MB\n`,
+          );
+        }
+      } finally {
+        await model.dispose();
+      }
+    }
+    return 0;
+  },
+};
+
+/** The bundled photo letterboxed to the input size (a smooth pattern if it is missing). */
+async function benchmarkInput(inputSize: [number, number]): Promise<TensorData> {
+  if (existsSync(DEFAULT_IMAGE)) return letterboxImage(await readImage(DEFAULT_IMAGE), inputSize).input;
+  const [h, w] = inputSize;
+  const data = new Float32Array(h * w * 3);
+  for (let i = 0; i < data.length; i++) data[i] = 0.5 + 0.5 * Math.sin(i * 0.01);
+  return { dims: [1, h, w, 3], data };
+}
+
+function repeatBatch(one: Float32Array, batch: number): Float32Array {
+  const out = new Float32Array(one.length * batch);
+  for (let b = 0; b < batch; b++) out.set(one, b * one.length);
+  return out;
+}

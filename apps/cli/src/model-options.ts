@@ -1,0 +1,69 @@
+/**
+ * The options every model-using command shares (--model, --weights, --names, --input-size,
+ * --runtime, --backend) and the one way they become a model loaded in a runtime.
+ */
+import { checkInputSize, resolveRuntime } from '@yolo-saliency/core';
+import type { Graph, LoadedModel, RuntimeInfo } from '@yolo-saliency/core';
+import { loadModelFile, runtimeNames, setupRuntimes } from '@yolo-saliency/node';
+import type { ModelFile } from '@yolo-saliency/node';
+import type { OptionSpec, ParsedArgs } from './cli-args.js';
+import { UsageError } from './cli-errors.js';
+import { defaultModelPaths } from './default-model.js';
+
+export const MODEL_OPTIONS: Record<string, OptionSpec> = {
+  model: { type: 'string', value: 'M', description: 'model: darknet .cfg, Keras .h5 or .keras (default: bundled yolov3-tiny, untrained)' },
+  weights: { type: 'string', value: 'W', description: 'darknet .weights for a .cfg (without: seeded, untrained weights)' },
+  names: { type: 'string', value: 'N', description: 'class names file, one per line' },
+  'input-size': { type: 'string', value: 'N', description: "network input size N x N (a multiple of the model's largest stride)" },
+};
+
+export const RUNTIME_OPTIONS: Record<string, OptionSpec> = {
+  runtime: { type: 'string', value: 'R', description: 'runtime: auto (default) or a name from `doctor`' },
+  backend: { type: 'string', value: 'B', description: 'backend within the runtime (tfjs: tensorflow-gpu, tensorflow, wasm, cpu)' },
+};
+
+export interface ModelChoice {
+  modelFile: ModelFile;
+  /** Path of the model file actually used (the default model's when --model is absent). */
+  modelPath: string;
+  isDefault: boolean;
+  inputSize: [number, number];
+}
+
+/** Load the model file named by --model (or the default) and settle the input size. */
+export async function chooseModel(args: ParsedArgs, command: string): Promise<ModelChoice> {
+  const given = args.string('model');
+  const defaults = given ? undefined : defaultModelPaths();
+  const modelPath = given ?? defaults!.model;
+  if (!given && args.string('weights')) throw new UsageError('--weights needs --model (the .cfg it belongs to)', command);
+  const modelFile = await loadModelFile(modelPath, {
+    weights: args.string('weights'),
+    names: args.string('names') ?? defaults?.names,
+  });
+  const size = args.number('input-size', { integer: true, min: 1 });
+  const inputSize: [number, number] = size ? [size, size] : modelFile.graph.inputSize;
+  try {
+    checkInputSize(modelFile.graph, inputSize);
+  } catch (error) {
+    throw new UsageError(`--input-size: ${(error as Error).message}`, command);
+  }
+  return { modelFile, modelPath, isDefault: !given, inputSize };
+}
+
+/** Resolve --runtime/--backend and load the graph into it. */
+export async function loadIntoRuntime(
+  graph: Graph,
+  inputSize: [number, number],
+  runtimeName: string,
+  backend: string | undefined,
+  command: string,
+): Promise<{ model: LoadedModel; info: RuntimeInfo }> {
+  await setupRuntimes();
+  if (!runtimeNames().includes(runtimeName)) {
+    throw new UsageError(`unknown runtime '${runtimeName}' (choose ${runtimeNames().join(', ')})`, command);
+  }
+  const options = { inputSize, backend };
+  const { runtime } = await resolveRuntime(runtimeName, options);
+  const model = await runtime.load(graph, options);
+  return { model, info: model.info };
+}

@@ -1,0 +1,39 @@
+/** Helpers for the end-to-end tests: build the CLI when dist is missing, then spawn it. */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const MAIN = `${ROOT}apps/cli/dist/main.js`;
+export const fixture = (p: string) => `${ROOT}fixtures/${p}`;
+
+/** `pnpm test` builds first (turbo); a bare `vitest run` of this folder builds here if needed. */
+export function ensureBuilt(): void {
+  if (existsSync(MAIN)) return;
+  for (const project of ['packages/core', 'packages/runtime-tfjs', 'packages/node', 'apps/cli']) {
+    execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${project}/tsconfig.build.json`], { cwd: ROOT, stdio: 'inherit' });
+  }
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { cwd: ROOT, env: { ...process.env, DEBUG: '', ...env }, maxBuffer: 64 << 20, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Non-empty lines of a text. */
+export const lines = (text: string) => text.split('\n').filter((l) => l.trim().length > 0);

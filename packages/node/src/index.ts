@@ -1,0 +1,11 @@
+export { readImage } from './image-read.js';
+export { writeImage, encodePng } from './image-write.js';
+export { readNpy, decodeNpy } from './npy-read.js';
+export { writeNpy, encodeNpy } from './npy-write.js';
+export type { NpyArray } from './npy-format.js';
+export { writeFileAtomic } from './atomic-write.js';
+export { fileError, withFileName, messageOf } from './file-errors.js';
+export { loadModelFile, describeModel } from './model-file.js';
+export type { ModelFile, ModelFileOptions, WeightsSource } from './model-file.js';
+export { setupRuntimes, describeRuntimes, runtimeNames } from './runtimes.js';
+export type { BackendStatus, RuntimeReport, RuntimesReport } from './runtimes.js';
