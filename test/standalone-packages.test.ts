@@ -1,0 +1,92 @@
+/**
+ * The packages stand alone: core, runtime-tfjs and node are packed with `pnpm pack`, installed
+ * from their tarballs into a scratch project outside the workspace (npm, registry for their
+ * third-party dependencies), and a consumer written against the public API only is typechecked
+ * with tsc and run with node.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PACKAGES = ['core', 'runtime-tfjs', 'node'];
+const scratch = mkdtempSync(join(tmpdir(), 'yolo-saliency-consumer-'));
+
+function run(cmd: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+}
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('packed packages installed outside the workspace', () => {
+  it('typecheck and run an explanation through the public API', { timeout: 900_000 }, () => {
+    for (const name of PACKAGES) {
+      if (!existsSync(join(ROOT, 'packages', name, 'dist', 'index.js'))) {
+        throw new Error(`packages/${name} is not built: run \`pnpm build\` (\`pnpm test\` builds first)`);
+      }
+    }
+    const tarballs = join(scratch, 'tarballs');
+    for (const name of PACKAGES) {
+      run('pnpm', ['pack', '--pack-destination', tarballs], join(ROOT, 'packages', name));
+    }
+    const files = readdirSync(tarballs);
+    const tarball = (name: string) => {
+      const file = files.find((f) => f.startsWith(`yolo-saliency-${name}-`));
+      if (!file) throw new Error(`no tarball for ${name} in ${files.join(', ')}`);
+      return `file:./tarballs/${file}`;
+    };
+    const project = {
+      name: 'consumer',
+      private: true,
+      type: 'module',
+      dependencies: Object.fromEntries(PACKAGES.map((n) => [`@yolo-saliency/${n}`, tarball(n)])),
+    };
+    writeFileSync(join(scratch, 'package.json'), JSON.stringify(project, null, 2));
+    writeFileSync(
+      join(scratch, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true,
+          outDir: 'dist', types: [],
+          // tfjs-core's own .d.ts need @types/long; our typings are still checked at every use.
+          skipLibCheck: true, lib: ['ES2022', 'DOM'],
+        },
+        files: ['consumer.ts', 'node-globals.d.ts'],
+      }),
+    );
+    // Only what the consumer uses from Node, so the check needs no @types/node install.
+    writeFileSync(
+      join(scratch, 'node-globals.d.ts'),
+      "declare const process: { argv: string[] };\ndeclare module 'node:fs' { export function readFileSync(p: string, e: 'utf8'): string; }\n",
+    );
+    cpSync(join(ROOT, 'test', 'standalone', 'consumer.ts'), join(scratch, 'consumer.ts'));
+
+    // Workspace links are gone in the tarballs: each package names the others by version,
+    // which npm satisfies with the tarballs installed at the top level.
+    run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], scratch);
+    expect(existsSync(join(scratch, 'node_modules', '@yolo-saliency', 'core', 'dist', 'index.d.ts'))).toBe(true);
+    expect(existsSync(join(scratch, 'node_modules', '@yolo-saliency', 'core', 'src'))).toBe(false);
+
+    run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], scratch);
+    const out = join(scratch, 'out');
+    cpSync(join(ROOT, 'fixtures', 'darknet', 'yolov3-tiny.cfg'), join(scratch, 'tiny.cfg'));
+    run('mkdir', ['-p', out], scratch);
+    const stdout = run(process.execPath, ['dist/consumer.js', 'tiny.cfg', join(ROOT, 'fixtures', 'images', 'dog.jpg'), out], scratch);
+    const result = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(result.weightsSource).toBe('seeded');
+    expect(result.dims).toEqual([64, 64, 3]);
+    expect(result.finite).toBe(true);
+    expect(result.nonZero).toBeGreaterThan(100);
+    expect(result.backend).toBe('cpu');
+    expect(existsSync(join(out, 'vanilla.png'))).toBe(true);
+    expect(existsSync(join(out, 'vanilla.npy'))).toBe(true);
+  });
+});
