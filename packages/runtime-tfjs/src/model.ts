@@ -4,7 +4,8 @@ import type { BackwardOptions, ForwardResult, Graph, LoadedModel, RecordOptions,
 import { runBackward } from './backward.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { runForward } from './forward.js';
-import { TfjsTape } from './tape.js';
+import { chunkRanges, concatBatches, maxImagesPerChunk, sliceBatch } from './batch-chunks.js';
+import { ChunkedTape, TfjsTape } from './tape.js';
 import { runVisualBackProp } from './visual-backprop.js';
 import { disposeWeights, type ConvWeights } from './weights.js';
 
@@ -16,6 +17,8 @@ export class TfjsLoadedModel implements LoadedModel {
   readonly graph: Graph;
   readonly inputSize: [number, number];
   private disposed = false;
+  /** Images per internal call: larger batches are split (batch-chunks.ts). */
+  readonly maxChunk: number;
 
   constructor(
     private readonly plan: ExecutionPlan,
@@ -23,9 +26,11 @@ export class TfjsLoadedModel implements LoadedModel {
     readonly info: RuntimeInfo,
     /** The tfjs-core backend name every call must run on. */
     private readonly tfjsBackend: string,
+    maxBatchPerCall?: number,
   ) {
     this.graph = plan.graph;
     this.inputSize = plan.inputSize;
+    this.maxChunk = maxBatchPerCall ?? maxImagesPerChunk(plan.shapes, tfjsBackend);
   }
 
   /** tfjs has one global backend; another model may have switched it. */
@@ -50,15 +55,39 @@ export class TfjsLoadedModel implements LoadedModel {
     return d[0];
   }
 
-  private checkTape(tape: Tape, call: string): TfjsTape {
-    if (!(tape instanceof TfjsTape) || tape.owner !== this) throw new Error(`tfjs runtime: ${call} needs a tape from this model's forward`);
+  /** The tape's chunks, each with the batch index it starts at. */
+  private checkTape(tape: Tape, call: string): Array<{ start: number; tape: TfjsTape }> {
+    const valid = (tape instanceof TfjsTape || tape instanceof ChunkedTape) && tape.owner === this;
+    if (!valid) throw new Error(`tfjs runtime: ${call} needs a tape from this model's forward`);
     if (tape.isDisposed) throw new Error(`tfjs runtime: ${call} on a disposed tape`);
-    return tape;
+    return tape instanceof ChunkedTape ? tape.parts : [{ start: 0, tape }];
   }
 
   async forward(input: TensorData, record: RecordOptions = {}): Promise<ForwardResult> {
     await this.activate('forward');
     const batch = this.checkInput(input);
+    if (batch <= this.maxChunk) return this.forwardChunk(input, batch, record);
+    const results: ForwardResult[] = [];
+    try {
+      for (const [start, count] of chunkRanges(batch, this.maxChunk)) {
+        results.push(await this.forwardChunk(sliceBatch(input, start, count), count, record));
+      }
+    } catch (error) {
+      for (const r of results) r.tape?.dispose();
+      throw error;
+    }
+    const heads = this.graph.heads.map((_, k) => concatBatches(results.map((r) => r.heads[k])));
+    if (!results[0].tape) return { heads };
+    let start = 0;
+    const parts = results.map((r) => {
+      const part = { start, tape: r.tape as TfjsTape };
+      start += part.tape.batch;
+      return part;
+    });
+    return { heads, tape: new ChunkedTape(this, parts) };
+  }
+
+  private async forwardChunk(input: TensorData, batch: number, record: RecordOptions): Promise<ForwardResult> {
     const options = { gradients: !!record.gradients, visualBackProp: !!record.visualBackProp };
     const tape = options.gradients || options.visualBackProp ? new TfjsTape(this, batch, options.gradients, options.visualBackProp) : undefined;
     const [h, w] = this.inputSize;
@@ -77,7 +106,7 @@ export class TfjsLoadedModel implements LoadedModel {
     }
   }
 
-  private checkHeadGradients(tape: TfjsTape, headGradients: TensorData[]): void {
+  private checkHeadGradients(tape: { batch: number }, headGradients: TensorData[]): void {
     const { graph, shapes } = this.plan;
     if (headGradients.length !== graph.heads.length) {
       throw new Error(`tfjs runtime: backward got ${headGradients.length} head gradients for ${graph.heads.length} heads`);
@@ -93,36 +122,47 @@ export class TfjsLoadedModel implements LoadedModel {
 
   async backward(tape: Tape, headGradients: TensorData[], options: BackwardOptions): Promise<TensorData> {
     await this.activate('backward');
-    const t = this.checkTape(tape, 'backward');
-    if (!t.gradients) throw new Error('tfjs runtime: backward needs a forward recorded with { gradients: true }');
+    const parts = this.checkTape(tape, 'backward');
+    if (!parts[0].tape.gradients) throw new Error('tfjs runtime: backward needs a forward recorded with { gradients: true }');
     if (options.rule !== 'plain' && options.rule !== 'guided') throw new Error(`tfjs runtime: unknown backward rule '${String(options.rule)}' (plain or guided)`);
-    this.checkHeadGradients(t, headGradients);
+    this.checkHeadGradients(tape, headGradients);
     let stop = 0;
     if (options.stopAt !== undefined) {
       stop = this.graph.nodes.findIndex((n) => n.name === options.stopAt);
       if (stop < 0) throw new Error(`tfjs runtime: backward stopAt: no layer named '${options.stopAt}'`);
     }
-    const grad = tf.tidy(() => {
-      const heads = headGradients.map((g) => tf.tensor4d(g.data, g.dims as [number, number, number, number]));
-      return runBackward(this.plan, this.weights, t.saved, heads, options.rule, stop, t.batch);
-    });
-    try {
-      return { dims: [...grad.shape], data: (await grad.data()) as Float32Array };
-    } finally {
-      grad.dispose();
+    const results: TensorData[] = [];
+    for (const { start, tape: t } of parts) {
+      const grad = tf.tidy(() => {
+        const heads = headGradients.map((g) => {
+          const part = sliceBatch(g, start, t.batch);
+          return tf.tensor4d(part.data, part.dims as [number, number, number, number]);
+        });
+        return runBackward(this.plan, this.weights, t.saved, heads, options.rule, stop, t.batch);
+      });
+      try {
+        results.push({ dims: [...grad.shape], data: (await grad.data()) as Float32Array });
+      } finally {
+        grad.dispose();
+      }
     }
+    return concatBatches(results);
   }
 
   async visualBackProp(tape: Tape): Promise<TensorData> {
     await this.activate('visualBackProp');
-    const t = this.checkTape(tape, 'visualBackProp');
-    if (!t.visualBackProp) throw new Error('tfjs runtime: visualBackProp needs a forward recorded with { visualBackProp: true }');
-    const map = tf.tidy(() => runVisualBackProp(this.plan.vbp, t.means, t.batch));
-    try {
-      return { dims: [...map.shape], data: (await map.data()) as Float32Array };
-    } finally {
-      map.dispose();
+    const parts = this.checkTape(tape, 'visualBackProp');
+    if (!parts[0].tape.visualBackProp) throw new Error('tfjs runtime: visualBackProp needs a forward recorded with { visualBackProp: true }');
+    const results: TensorData[] = [];
+    for (const { tape: t } of parts) {
+      const map = tf.tidy(() => runVisualBackProp(this.plan.vbp, t.means, t.batch));
+      try {
+        results.push({ dims: [...map.shape], data: (await map.data()) as Float32Array });
+      } finally {
+        map.dispose();
+      }
     }
+    return concatBatches(results);
   }
 
   dispose(): void {

@@ -30,7 +30,11 @@ export function createTfjsRuntime(): Runtime {
       const plan = makeExecutionPlan(graph, inputSize);
       // Weights live on the backend active now (the one just selected).
       if (tf.getBackend() !== tfjsName) await tf.setBackend(tfjsName);
-      return new TfjsLoadedModel(plan, uploadWeights(graph), info, tfjsName);
+      const maxBatch = options?.maxBatchPerCall;
+      if (maxBatch !== undefined && !(Number.isInteger(maxBatch) && maxBatch >= 1)) {
+        throw new Error(`tfjs runtime: maxBatchPerCall must be a positive integer, got ${maxBatch}`);
+      }
+      return new TfjsLoadedModel(plan, uploadWeights(graph), info, tfjsName, maxBatch);
     },
   };
 }

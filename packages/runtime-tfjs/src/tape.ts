@@ -32,3 +32,24 @@ export class TfjsTape implements Tape, ForwardRecording {
     this.means.clear();
   }
 }
+
+/** A forward that ran in several chunks (see batch-chunks.ts): one tape per chunk. */
+export class ChunkedTape implements Tape {
+  readonly runtime = 'tfjs';
+  readonly batch: number;
+
+  constructor(
+    readonly owner: object,
+    readonly parts: Array<{ start: number; tape: TfjsTape }>,
+  ) {
+    this.batch = parts.reduce((n, p) => n + p.tape.batch, 0);
+  }
+
+  get isDisposed(): boolean {
+    return this.parts.some((p) => p.tape.isDisposed);
+  }
+
+  dispose(): void {
+    for (const p of this.parts) p.tape.dispose();
+  }
+}

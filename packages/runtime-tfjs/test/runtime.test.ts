@@ -82,6 +82,36 @@ describe('batches and memory (wasm)', () => {
     expect(maxAbsDiff(batched.plain.data, batched.guided.data)).toBeGreaterThan(1e-3);
   });
 
+  it('a batch split into chunks (maxBatchPerCall 2) gives the same results as one call', async () => {
+    const chunked = await createTfjsRuntime().load(graph, { backend: 'wasm', maxBatchPerCall: 2 });
+    try {
+      const input = randomInput([5, 16, 16, 3], 14);
+      const headGrads = [randomNormal([5, 4, 4, 7], 15), randomNormal([5, 8, 8, 7], 16)];
+      const whole = await everything(input, headGrads);
+      const { heads, tape } = await chunked.forward(input, { gradients: true, visualBackProp: true });
+      expect(tape!.batch).toBe(5);
+      const parts = {
+        heads,
+        plain: await chunked.backward(tape!, headGrads, { rule: 'plain' }),
+        guided: await chunked.backward(tape!, headGrads, { rule: 'guided' }),
+        vbp: await chunked.visualBackProp(tape!),
+      };
+      tape!.dispose();
+      parts.heads.forEach((h, k) => {
+        expect(h.dims).toEqual(whole.heads[k].dims);
+        expect(maxAbsDiff(h.data, whole.heads[k].data)).toBeLessThanOrEqual(1e-5 * maxAbs(h.data));
+      });
+      for (const key of ['plain', 'guided', 'vbp'] as const) {
+        expect(parts[key].dims).toEqual(whole[key].dims);
+        expect(maxAbsDiff(parts[key].data, whole[key].data)).toBeLessThanOrEqual(1e-5 * Math.max(1, maxAbs(whole[key].data)));
+      }
+      await expect(chunked.backward(tape!, headGrads, { rule: 'plain' })).rejects.toThrow(/disposed tape/);
+    } finally {
+      await chunked.dispose();
+    }
+    await expect(createTfjsRuntime().load(graph, { backend: 'wasm', maxBatchPerCall: 0 })).rejects.toThrow(/maxBatchPerCall must be a positive integer/);
+  });
+
   it('leaks no tensors: the count after 50 maps equals the count after 1', async () => {
     const input = randomInput([2, 16, 16, 3], 9);
     const headGrads = [randomNormal([2, 4, 4, 7], 1), randomNormal([2, 8, 8, 7], 2)];

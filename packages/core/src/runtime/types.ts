@@ -90,6 +90,11 @@ export interface LoadOptions {
   backend?: string;
   /** CPU threads, where the runtime can set them. */
   threads?: number;
+  /**
+   * Split larger batches into calls of at most this many images (default: what fits the
+   * backend's memory). Results are the same either way; only speed and peak memory change.
+   */
+  maxBatchPerCall?: number;
 }
 
 /** A runtime: a factory of loaded models. */
