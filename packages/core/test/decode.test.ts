@@ -147,7 +147,7 @@ describe('computeLetterbox', () => {
     expect(computeLetterbox(375, 500, 416, 416)).toMatchObject({ scale: 0.832, offsetX: 52, offsetY: 0 });
     // 100x33 into 64x64: scale 0.64, new height round(21.12) = 21, offset floor(43/2) = 21
     expect(computeLetterbox(100, 33, 64, 64)).toMatchObject({ scale: 0.64, offsetX: 0, offsetY: 21 });
-    expect(() => computeLetterbox(0, 10, 416, 416)).toThrow('image width 0 is not a positive size');
+    expect(() => computeLetterbox(0, 10, 416, 416)).toThrow('letterbox: image width must be a positive integer, got 0');
   });
 
   it('clips mapped boxes to the image', () => {

@@ -4,8 +4,6 @@ import type { Letterbox } from '../decode/types.js';
  * Where an image lands in a letterboxed network input: scaled uniformly to fit, centred,
  * the rest padded. scale = min(inputW/imageW, inputH/imageH), content size =
  * round(image × scale), offset = floor((input − content) / 2).
- *
- * (decode/ may grow its own `computeLetterbox`; both must follow this definition.)
  */
 export function letterboxGeometry(imageWidth: number, imageHeight: number, inputSize: [number, number]): Letterbox {
   const [inputHeight, inputWidth] = inputSize;
