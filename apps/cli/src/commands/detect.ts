@@ -2,12 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeDetections, DEFAULT_IOU_THRESHOLD, DEFAULT_SCORE_THRESHOLD } from '@yolo-saliency/core';
 import { writeFileAtomic, writeImage } from '@yolo-saliency/node';
-import { oneLine, printError, UsageError, wantsStack } from '../cli-errors.js';
+import { UsageError, wantsStack } from '../cli-errors.js';
 import type { Command } from '../command.js';
 import { readImageInput } from '../image-input.js';
 import { detectionJson, runtimeJson, type DetectionJson } from '../json-summary.js';
 import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
-import { OutputSet } from '../output-set.js';
+import { eachImage, type ImageFailure } from '../each-image.js';
 import { createProgress } from '../progress.js';
 import { imageBox, renderDetections } from '../render-outputs.js';
 
@@ -47,35 +47,28 @@ export const detectCommand: Command = {
     await mkdir(out, { recursive: true });
 
     const progress = createProgress(args.positionals.length > 1);
-    const results: DetectImageJson[] = [];
-    const errors: Array<{ image: string; error: string }> = [];
+    const verbose = args.flag('verbose') || wantsStack(process.argv);
+    let outcome: { results: DetectImageJson[]; errors: ImageFailure[] };
     try {
-      for (const [k, path] of args.positionals.entries()) {
+      outcome = await eachImage(args.positionals, progress, verbose, async (path, k, outputs): Promise<DetectImageJson> => {
         progress.start(path, args.positionals.length);
         progress.update(k);
-        const outputs = new OutputSet();
-        try {
-          const prepared = await readImageInput(path, choice.inputSize);
-          const { heads } = await model.forward(prepared.input);
-          const detections = decodeDetections(model.graph, heads, { scoreThreshold, iouThreshold });
-          const boxes = detections.map((d) => detectionJson(d, imageBox(d, prepared)));
-          const picturePath = await outputs.write(join(out, `${prepared.stem}.detections.png`), (p) => writeImage(p, renderDetections(prepared, detections)));
-          const record = { image: path, width: prepared.picture.width, height: prepared.picture.height, detections: boxes };
-          const boxesPath = await outputs.write(join(out, `${prepared.stem}.detections.json`), (p) =>
-            writeFileAtomic(p, new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n')),
-          );
-          results.push({ ...record, picture: picturePath, boxes: boxesPath });
-        } catch (error) {
-          await outputs.rollback();
-          progress.done();
-          errors.push({ image: path, error: oneLine(error) });
-          printError(error, args.flag('verbose') || wantsStack(process.argv));
-        }
-      }
+        const prepared = await readImageInput(path, choice.inputSize);
+        const { heads } = await model.forward(prepared.input);
+        const detections = decodeDetections(model.graph, heads, { scoreThreshold, iouThreshold });
+        const boxes = detections.map((d) => detectionJson(d, imageBox(d, prepared)));
+        const picturePath = await outputs.write(join(out, `${prepared.stem}.detections.png`), (p) => writeImage(p, renderDetections(prepared, detections)));
+        const record = { image: path, width: prepared.picture.width, height: prepared.picture.height, detections: boxes };
+        const boxesPath = await outputs.write(join(out, `${prepared.stem}.detections.json`), (p) =>
+          writeFileAtomic(p, new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n')),
+        );
+        return { ...record, picture: picturePath, boxes: boxesPath };
+      });
     } finally {
       progress.done();
       await model.dispose();
     }
+    const { results, errors } = outcome;
 
     if (json) {
       const summary = {

@@ -4,12 +4,13 @@ import { decodeDetections, explain, METHOD_NAMES, parseTarget } from '@yolo-sali
 import type { Colormap, LoadedModel, MethodName, SaliencyMap } from '@yolo-saliency/core';
 import { writeImage, writeNpy } from '@yolo-saliency/node';
 import type { ParsedArgs } from '../cli-args.js';
-import { oneLine, printError, UsageError, wantsStack } from '../cli-errors.js';
+import { oneLine, UsageError, wantsStack } from '../cli-errors.js';
 import type { Command } from '../command.js';
 import { readImageInput } from '../image-input.js';
 import { detectionJson, round, runtimeJson, type DetectionJson } from '../json-summary.js';
 import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
-import { OutputSet } from '../output-set.js';
+import { eachImage, type ImageFailure } from '../each-image.js';
+import type { OutputSet } from '../output-set.js';
 import { createProgress, type Progress } from '../progress.js';
 import { imageBox, rawMapForNpy, renderDetections, renderOverlay, renderPanel } from '../render-outputs.js';
 
@@ -91,24 +92,17 @@ export const explainCommand: Command = {
     const images = args.positionals;
     const heavy = settings.methods.some((m) => m === 'integrated-gradients' || m === 'smoothgrad');
     const progress = createProgress(images.length > 1 || heavy);
-    const results: ImageJson[] = [];
-    const errors: Array<{ image: string; error: string }> = [];
+    const verbose = args.flag('verbose') || wantsStack(process.argv);
+    let outcome: { results: ImageJson[]; errors: ImageFailure[] };
     try {
-      for (const path of images) {
-        const outputs = new OutputSet();
-        try {
-          results.push(await explainImage(path, model, choice.inputSize, settings, outputs, progress));
-        } catch (error) {
-          await outputs.rollback();
-          progress.done();
-          errors.push({ image: path, error: oneLine(error) });
-          printError(error, args.flag('verbose') || wantsStack(process.argv));
-        }
-      }
+      outcome = await eachImage(images, progress, verbose, (path, _k, outputs) =>
+        explainImage(path, model, choice.inputSize, settings, outputs, progress),
+      );
     } finally {
       progress.done();
       await model.dispose();
     }
+    const { results, errors } = outcome;
 
     if (json) {
       const summary = {
