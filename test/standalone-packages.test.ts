@@ -4,7 +4,8 @@
  * third-party dependencies), and a consumer written against the public API only is typechecked
  * with tsc and run with node.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +16,14 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PACKAGES = ['core', 'runtime-tfjs', 'node'];
 const scratch = mkdtempSync(join(tmpdir(), 'yolo-saliency-consumer-'));
 
-function run(cmd: string, args: string[], cwd: string): string {
+const execFileAsync = promisify(execFile);
+
+// Asynchronous on purpose: a synchronous npm install blocks the test worker's event loop long
+// enough for vitest's own worker RPC to time out.
+async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+    const { stdout } = await execFileAsync(cmd, args, { cwd, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20 });
+    return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}${stderr ?? ''}`);
@@ -27,7 +33,7 @@ function run(cmd: string, args: string[], cwd: string): string {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('packed packages installed outside the workspace', () => {
-  it('typecheck and run an explanation through the public API', { timeout: 900_000 }, () => {
+  it('typecheck and run an explanation through the public API', { timeout: 900_000 }, async () => {
     for (const name of PACKAGES) {
       if (!existsSync(join(ROOT, 'packages', name, 'dist', 'index.js'))) {
         throw new Error(`packages/${name} is not built: run \`pnpm build\` (\`pnpm test\` builds first)`);
@@ -35,7 +41,7 @@ describe('packed packages installed outside the workspace', () => {
     }
     const tarballs = join(scratch, 'tarballs');
     for (const name of PACKAGES) {
-      run('pnpm', ['pack', '--pack-destination', tarballs], join(ROOT, 'packages', name));
+      await run('pnpm', ['pack', '--pack-destination', tarballs], join(ROOT, 'packages', name));
     }
     const files = readdirSync(tarballs);
     const tarball = (name: string) => {
@@ -71,15 +77,15 @@ describe('packed packages installed outside the workspace', () => {
 
     // Workspace links are gone in the tarballs: each package names the others by version,
     // which npm satisfies with the tarballs installed at the top level.
-    run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], scratch);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], scratch);
     expect(existsSync(join(scratch, 'node_modules', '@yolo-saliency', 'core', 'dist', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(scratch, 'node_modules', '@yolo-saliency', 'core', 'src'))).toBe(false);
 
-    run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], scratch);
+    await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], scratch);
     const out = join(scratch, 'out');
     cpSync(join(ROOT, 'fixtures', 'darknet', 'yolov3-tiny.cfg'), join(scratch, 'tiny.cfg'));
-    run('mkdir', ['-p', out], scratch);
-    const stdout = run(process.execPath, ['dist/consumer.js', 'tiny.cfg', join(ROOT, 'fixtures', 'images', 'dog.jpg'), out], scratch);
+    await run('mkdir', ['-p', out], scratch);
+    const stdout = await run(process.execPath, ['dist/consumer.js', 'tiny.cfg', join(ROOT, 'fixtures', 'images', 'dog.jpg'), out], scratch);
     const result = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(result.weightsSource).toBe('seeded');
     expect(result.dims).toEqual([64, 64, 3]);
