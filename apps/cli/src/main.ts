@@ -4,12 +4,13 @@ import { formatHelp, parseCommandArgs } from './cli-args.js';
 import { EXIT_USAGE, reportError, UsageError, wantsStack } from './cli-errors.js';
 import type { Command } from './command.js';
 import { benchmarkCommand } from './commands/benchmark.js';
+import { convertCommand } from './commands/convert.js';
 import { detectCommand } from './commands/detect.js';
 import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
 import { infoCommand } from './commands/info.js';
 
-const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand];
+const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand, convertCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;

@@ -11,7 +11,7 @@ import { UsageError } from './cli-errors.js';
 import { defaultModelPaths } from './default-model.js';
 
 export const MODEL_OPTIONS: Record<string, OptionSpec> = {
-  model: { type: 'string', value: 'M', description: 'model: darknet .cfg, Keras .h5 or .keras (default: bundled yolov3-tiny, untrained)' },
+  model: { type: 'string', value: 'M', description: 'model: darknet .cfg, Keras .h5 or .keras, or .onnx (default: bundled yolov3-tiny, untrained)' },
   weights: { type: 'string', value: 'W', description: 'darknet .weights for a .cfg (without: seeded, untrained weights)' },
   names: { type: 'string', value: 'N', description: 'class names file, one per line' },
   'input-size': { type: 'string', value: 'N', description: "network input size N x N (a multiple of the model's largest stride)" },

@@ -20,3 +20,4 @@ export * from './graph/summary.js';
 export * from './loaders/keras/index.js';
 export * from './preprocess/index.js';
 export * from './render/index.js';
+export * from './onnx/index.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { loadDarknet, loadKeras, parseNames } from '@yolo-saliency/core';
+import { importOnnx, loadDarknet, loadKeras, parseNames, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core';
 import type { Graph } from '@yolo-saliency/core';
 import { fileError, messageOf, withFileName } from './file-errors.js';
 
@@ -23,18 +23,18 @@ export interface ModelFile {
   weightsSource: WeightsSource;
 }
 
-const FORMATS: Record<string, string> = { '.cfg': 'darknet', '.h5': 'keras', '.keras': 'keras' };
+const FORMATS: Record<string, string> = { '.cfg': 'darknet', '.h5': 'keras', '.keras': 'keras', '.onnx': 'onnx' };
 
 /**
  * Load a model from files by the model path's extension: `.cfg` (+ optional `.weights`),
- * `.h5` or `.keras`. Every error names the file it is about.
+ * `.h5`, `.keras` or `.onnx`. Every error names the file it is about.
  */
 export async function loadModelFile(path: string, options: ModelFileOptions = {}): Promise<ModelFile> {
   const format = FORMATS[extname(path).toLowerCase()];
   if (!format) {
     throw fileError(path, `unknown model format '${extname(path) || '(no extension)'}' (expected ${Object.keys(FORMATS).join(', ')})`);
   }
-  if (format === 'keras' && options.weights) {
+  if (format !== 'darknet' && options.weights) {
     throw fileError(options.weights, `--weights applies to darknet .cfg models; ${basename(path)} carries its own weights`);
   }
   const classNames = options.names ? await readNames(options.names) : undefined;
@@ -58,6 +58,16 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
       // A weights problem already names the weights file; anything else is about the cfg.
       throw withFileName(error, options.weights && messageOf(error).includes(basename(options.weights)) ? options.weights : path);
     }
+  } else if (format === 'onnx') {
+    let metadata: Map<string, string>;
+    try {
+      ({ graph, metadata } = importOnnx(modelBytes, basename(path)));
+    } catch (error) {
+      throw withFileName(error, path);
+    }
+    if (classNames) graph = withClassNames(graph, classNames, options.names!);
+    // A model converted from seeded weights is still untrained: keep saying so.
+    weightsSource = metadata.get(WEIGHTS_SOURCE_METADATA_KEY) === 'seeded' ? 'seeded' : 'file';
   } else {
     try {
       graph = (await loadKeras(modelBytes, basename(path))).graph;
