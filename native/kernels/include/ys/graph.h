@@ -1,0 +1,86 @@
+// The model graph as the kernels see it: the IR of packages/core/src/graph/types.ts, per
+// image in NCHW. Nodes are in topological order (inputs are indices of earlier nodes);
+// nodes[0] is the single input node. Each node carries its output shape for one image,
+// which Model creation re-derives from the inputs and checks (a mismatch names the layer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ys/span.h"
+
+namespace ys {
+
+enum class NodeKind : std::uint8_t { Input, Conv, Activation, MaxPool, Upsample, Concat, Add, Yolo };
+enum class Activation : std::uint8_t { Leaky, Linear, Logistic, Relu };
+
+/** How the backward pass treats activations (as in runtime-tfjs):
+ *  Plain : leaky g_in = g_out * (x > 0 ? 1 : alpha); relu g_out * [x > 0];
+ *          logistic g_out * s * (1 - s); linear g_out.
+ *  Guided: leaky and relu g_in = max(g_out, 0) * [x > 0]; logistic and linear as Plain. */
+enum class Rule : std::uint8_t { Plain, Guided };
+
+/** Zero padding around a window op's input, in pixels. Asymmetric pads are first-class. */
+struct Pads {
+  int top = 0;
+  int left = 0;
+  int bottom = 0;
+  int right = 0;
+};
+
+/** One image's tensor shape, NCHW without N. */
+struct Shape {
+  int c = 0;
+  int h = 0;
+  int w = 0;
+  std::int64_t elements() const { return std::int64_t(c) * h * w; }
+};
+
+struct ConvParams {
+  int filters = 0;   // O
+  int channels = 0;  // C (input channels)
+  int kh = 1;
+  int kw = 1;
+  int stride = 1;
+  Pads pads;
+  /** OIHW, filters*channels*kh*kw floats, batch norm folded. Copied (repacked) by Model
+   *  creation: the memory only has to live until createCpuModel returns. Bias is not needed
+   *  by any backward pass, so it is not passed. */
+  ConstSpan<float> weights;
+};
+
+struct ActivationParams {
+  Activation kind = Activation::Linear;
+  float alpha = 0.1f;  // negative slope of Leaky
+};
+
+/** Max pooling the darknet/ONNX way: the max over valid pixels only; pads say how far the
+ *  window reaches before the first pixel (top/left) and after the last (bottom/right). */
+struct MaxPoolParams {
+  int size = 2;
+  int stride = 2;
+  Pads pads;
+};
+
+struct NodeDesc {
+  std::string name;  // for messages: "layer 'conv_12': ..."
+  NodeKind kind = NodeKind::Input;
+  std::vector<int> inputs;
+  Shape shape;  // output shape of one image
+  ConvParams conv;              // kind == Conv
+  ActivationParams activation;  // kind == Activation
+  MaxPoolParams maxpool;        // kind == MaxPool
+  int upsampleFactor = 2;       // kind == Upsample (nearest, integer)
+};
+
+struct GraphDesc {
+  std::vector<NodeDesc> nodes;
+  /** Indices of the Yolo nodes in head order. */
+  std::vector<int> heads;
+};
+
+/** Short name of a node kind ("conv", "maxpool", ...), as in the TypeScript IR. */
+const char* nodeKindName(NodeKind kind) noexcept;
+
+}  // namespace ys

@@ -1,0 +1,36 @@
+// What the forward (ONNX Runtime) recorded, as host pointers the caller owns. One entry per
+// graph node (TapeView::nodes.size() == GraphDesc::nodes.size()); entries a call does not
+// need may stay empty. Every span's size is checked against batch x the node's shape.
+//
+// Layouts (N = batch, per-node shapes from GraphDesc, all NCHW, row-major):
+//   Activation Leaky/Relu : signs    uint8 [N,C,H,W] of the activation's INPUT, 1 = x > 0,
+//                           0 otherwise (ONNX bool tensors have exactly this layout).
+//   Activation Logistic   : logistic float [N,C,H,W], the activation's OUTPUT s = sigmoid(x).
+//   MaxPool               : argmax64 or argmax32 [N,C,oh,ow]: for each pooled output, the
+//                           index of the winning input element flattened over the whole
+//                           NCHW input tensor of the batch (ONNX MaxPool's `Indices` output,
+//                           storage_order 0): ((n*C + c)*H + y)*W + x.
+//   any VBP mean node     : mean     float [N,1,H,W] = max(0, channel mean of the output).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ys/span.h"
+
+namespace ys {
+
+struct NodeTape {
+  ConstSpan<std::uint8_t> signs;
+  ConstSpan<float> logistic;
+  ConstSpan<std::int64_t> argmax64;
+  ConstSpan<std::int32_t> argmax32;
+  ConstSpan<float> mean;
+};
+
+struct TapeView {
+  int batch = 0;
+  std::vector<NodeTape> nodes;
+};
+
+}  // namespace ys

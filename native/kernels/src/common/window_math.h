@@ -1,0 +1,59 @@
+// Index math of window ops (conv, maxpool, their transposes), device-independent.
+//
+// Convention: output position o of a window op with kernel k, stride s and padBefore p reads
+// input positions o*s - p ... o*s - p + k - 1 (those outside [0, size) are padding).
+#pragma once
+
+#include <cstdint>
+
+#include "hd.h"
+
+namespace ys::common {
+
+/** floor(a / b) for b > 0 and any sign of a (C++ division truncates toward zero). */
+YS_HD inline int floorDiv(int a, int b) {
+  const int q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+/** ceil(a / b) for b > 0 and any sign of a. */
+YS_HD inline int ceilDiv(int a, int b) { return -floorDiv(-a, b); }
+
+YS_HD inline int windowOutputSize(int size, int k, int s, int padBefore, int padAfter) {
+  return floorDiv(size + padBefore + padAfter - k, s) + 1;
+}
+
+/** Range [first, last] of the output positions whose window covers input position i,
+ *  clipped to [0, outSize - 1]; first > last when none does. */
+struct Range {
+  int first;
+  int last;
+};
+
+YS_HD inline Range coveringWindows(int i, int k, int s, int padBefore, int outSize) {
+  int first = ceilDiv(i + padBefore - k + 1, s);
+  int last = floorDiv(i + padBefore, s);
+  if (first < 0) first = 0;
+  if (last > outSize - 1) last = outSize - 1;
+  return Range{first, last};
+}
+
+/** Output positions o in [0, outSize) for which input position o*s - p + offset lies in
+ *  [0, size): the valid part of one kernel tap's row in col2im. */
+YS_HD inline Range validOutputsForTap(int offset, int s, int padBefore, int size, int outSize) {
+  int first = ceilDiv(padBefore - offset, s);
+  int last = floorDiv(size - 1 + padBefore - offset, s);
+  if (first < 0) first = 0;
+  if (last > outSize - 1) last = outSize - 1;
+  return Range{first, last};
+}
+
+/** ONNX MaxPool index (flattened over the whole NCHW input) to an offset inside its own
+ *  (n, c) plane `plane` of `planeSize` elements; -1 when it lies in another plane. */
+YS_HD inline std::int64_t argmaxOffsetInPlane(std::int64_t index, std::int64_t plane,
+                                              std::int64_t planeSize) {
+  const std::int64_t offset = index - plane * planeSize;
+  return (offset >= 0 && offset < planeSize) ? offset : -1;
+}
+
+}  // namespace ys::common

@@ -1,0 +1,230 @@
+// Every CUDA kernel against its CPU twin on random shapes, then a whole graph (CUDA model
+// against CPU model: plain and guided backward, VisualBackProp). Runs on a GPU machine without
+// Node; where no GPU is usable it prints why and exits 77, which ctest reports as skipped.
+#include <cuda_runtime.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/window_math.h"
+#include "cuda_kernels.h"
+#include "device_buffer.h"
+#include "ys/cpu_kernels.h"
+#include "ys/cuda.h"
+#include "ys/model.h"
+
+namespace {
+
+int failures = 0;
+std::mt19937 rng(1234);
+
+std::vector<float> randomFloats(std::size_t n) {
+  std::normal_distribution<float> d;
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+int randomInt(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+
+template <typename T>
+ys::cuda::DeviceBuffer toDevice(const std::vector<T>& v) {
+  ys::cuda::DeviceBuffer b(v.size() * sizeof(T) + sizeof(T));
+  YS_CUDA_CHECK(cudaMemcpy(b.as<T>(), v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice));
+  return b;
+}
+
+std::vector<float> toHost(const ys::cuda::DeviceBuffer& b, std::size_t n) {
+  std::vector<float> v(n);
+  YS_CUDA_CHECK(cudaDeviceSynchronize());
+  YS_CUDA_CHECK(cudaMemcpy(v.data(), b.as<float>(), n * sizeof(float), cudaMemcpyDeviceToHost));
+  return v;
+}
+
+/** max |a-b| <= tol * max(1, max|a|). */
+void expectClose(const std::string& what, const std::vector<float>& cpu, const std::vector<float>& gpu, float tol) {
+  float maxAbs = 1.0f, maxErr = 0.0f;
+  for (std::size_t i = 0; i < cpu.size(); ++i) {
+    maxAbs = std::max(maxAbs, std::fabs(cpu[i]));
+    maxErr = std::max(maxErr, std::fabs(cpu[i] - gpu[i]));
+  }
+  const bool ok = maxErr <= tol * maxAbs;
+  std::printf("%s %s: max error %.3g (scale %.3g)\n", ok ? "ok  " : "FAIL", what.c_str(), maxErr, maxAbs);
+  if (!ok) ++failures;
+}
+
+void testConv(ys::ThreadPool& pool) {
+  for (int trial = 0; trial < 12; ++trial) {
+    ys::cpu::ConvGeometry g;
+    g.c = randomInt(1, 20), g.o = randomInt(1, 70);
+    g.kh = g.kw = trial % 3 == 0 ? 1 : 3;
+    if (trial % 5 == 4) g.kw = 2;
+    g.stride = trial % 2 ? 2 : 1;
+    g.h = randomInt(3, 30), g.w = randomInt(3, 30);
+    g.pads = trial % 4 == 1 ? ys::Pads{1, 0, 1, 0} : trial % 4 == 2 ? ys::Pads{0, 1, 0, 1} : trial % 4 == 3 ? ys::Pads{1, 1, 1, 1} : ys::Pads{};
+    if (g.kh == 1 && trial % 6 == 0) g.pads = {};
+    g.oh = ys::common::windowOutputSize(g.h, g.kh, g.stride, g.pads.top, g.pads.bottom);
+    g.ow = ys::common::windowOutputSize(g.w, g.kw, g.stride, g.pads.left, g.pads.right);
+    if (g.oh <= 0 || g.ow <= 0) continue;
+    const int n = 2, k = g.c * g.kh * g.kw;
+    const auto w = randomFloats(std::size_t(g.o) * k);
+    const auto dy = randomFloats(std::size_t(n) * g.o * g.oh * g.ow);
+    const auto start = randomFloats(std::size_t(n) * g.c * g.h * g.w);
+    for (bool acc : {false, true}) {
+      std::vector<float> cpu = start;
+      ys::cpu::PackedConvWeights packed(g, w.data(), ys::Isa::Auto);
+      ys::cpu::convBackwardData(pool, packed, n, dy.data(), cpu.data(), acc);
+      auto dW = toDevice(w), dDy = toDevice(dy), dDx = toDevice(start);
+      ys::cuda::DeviceBuffer wT(w.size() * sizeof(float)), cols(std::size_t(k) * g.oh * g.ow * sizeof(float));
+      ys::cuda::kernels::transposeWeights(nullptr, g.o, k, dW.as<float>(), wT.as<float>());
+      ys::cuda::kernels::convBackwardData(nullptr, g, wT.as<float>(), n, dDy.as<float>(), dDx.as<float>(), acc, cols.as<float>());
+      char what[160];
+      std::snprintf(what, sizeof what, "conv backward-data c%d o%d %dx%d k%dx%d s%d pads %d,%d,%d,%d%s", g.c, g.o, g.h, g.w,
+                    g.kh, g.kw, g.stride, g.pads.top, g.pads.left, g.pads.bottom, g.pads.right, acc ? " (+=)" : "");
+      expectClose(what, cpu, toHost(dDx, cpu.size()), 1e-4f);
+    }
+  }
+}
+
+void testActivations(ys::ThreadPool& pool) {
+  const std::int64_t count = randomInt(1000, 50000);
+  const auto g = randomFloats(std::size_t(count));
+  const auto start = randomFloats(std::size_t(count));
+  std::vector<std::uint8_t> signs(static_cast<std::size_t>(count));
+  std::vector<float> logistic(static_cast<std::size_t>(count));
+  for (std::size_t i = 0; i < signs.size(); ++i) {
+    signs[i] = std::uint8_t(randomInt(0, 1));
+    logistic[i] = 1.0f / (1.0f + std::exp(-g[(i * 7) % g.size()]));
+  }
+  auto dG = toDevice(g), dS = toDevice(signs), dL = toDevice(logistic);
+  for (auto kind : {ys::Activation::Leaky, ys::Activation::Relu, ys::Activation::Logistic, ys::Activation::Linear}) {
+    for (auto rule : {ys::Rule::Plain, ys::Rule::Guided}) {
+      ys::ActivationParams a;
+      a.kind = kind;
+      a.alpha = 0.1f;
+      std::vector<float> cpu = start;
+      ys::cpu::activationBackward(pool, a, rule, count, g.data(), signs.data(), logistic.data(), cpu.data(), true);
+      auto dDx = toDevice(start);
+      ys::cuda::kernels::activationBackward(nullptr, a, rule, count, dG.as<float>(), dS.as<std::uint8_t>(), dL.as<float>(),
+                                            dDx.as<float>(), true);
+      expectClose(std::string("activation backward kind ") + std::to_string(int(kind)) +
+                      (rule == ys::Rule::Guided ? " guided" : " plain"),
+                  cpu, toHost(dDx, cpu.size()), 0.0f);
+    }
+  }
+}
+
+void testMaxpoolUpsampleSlice(ys::ThreadPool& pool) {
+  const int n = 2, c = randomInt(1, 8), h = randomInt(4, 20), w = randomInt(4, 20);
+  for (int stride : {1, 2}) {
+    const int oh = stride == 1 ? h : h / 2, ow = stride == 1 ? w : w / 2;
+    const auto g = randomFloats(std::size_t(n) * c * oh * ow);
+    std::vector<std::int64_t> idx(g.size());
+    std::vector<std::int32_t> idx32(g.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) {
+      const std::int64_t plane = std::int64_t(i) / (oh * ow);
+      const int oy = int((i / ow) % oh), ox = int(i % ow);
+      const int iy = std::min(h - 1, oy * stride + randomInt(0, 1)), ix = std::min(w - 1, ox * stride + randomInt(0, 1));
+      idx[i] = plane * h * w + iy * w + ix;
+      idx32[i] = std::int32_t(idx[i]);
+    }
+    std::vector<float> cpu(std::size_t(n) * c * h * w);
+    ys::cpu::maxpoolBackward(pool, n, c, h, w, oh, ow, g.data(), idx.data(), nullptr, cpu.data(), false, "m");
+    auto dG = toDevice(g), dI = toDevice(idx), dI32 = toDevice(idx32);
+    ys::cuda::DeviceBuffer dx(cpu.size() * sizeof(float)), bad(sizeof(int));
+    YS_CUDA_CHECK(cudaMemset(bad.as<int>(), 0, sizeof(int)));
+    ys::cuda::kernels::maxpoolBackward(nullptr, n, c, h, w, oh, ow, dG.as<float>(), dI.as<std::int64_t>(), nullptr, dx.as<float>(), false, bad.as<int>());
+    expectClose("maxpool backward int64 stride " + std::to_string(stride), cpu, toHost(dx, cpu.size()), 1e-6f);
+    ys::cuda::kernels::maxpoolBackward(nullptr, n, c, h, w, oh, ow, dG.as<float>(), nullptr, dI32.as<std::int32_t>(), dx.as<float>(), false, bad.as<int>());
+    expectClose("maxpool backward int32 stride " + std::to_string(stride), cpu, toHost(dx, cpu.size()), 1e-6f);
+  }
+  {
+    const int f = 2;
+    const auto g = randomFloats(std::size_t(n) * c * h * f * w * f);
+    std::vector<float> cpu(std::size_t(n) * c * h * w);
+    ys::cpu::upsampleBackward(pool, n, c, h, w, f, g.data(), cpu.data(), false);
+    auto dG = toDevice(g);
+    ys::cuda::DeviceBuffer dx(cpu.size() * sizeof(float));
+    ys::cuda::kernels::upsampleBackward(nullptr, n, c, h, w, f, dG.as<float>(), dx.as<float>(), false);
+    expectClose("upsample backward", cpu, toHost(dx, cpu.size()), 0.0f);
+  }
+  {
+    const int cTotal = c + 5, c0 = 2, cCount = 3;
+    const auto g = randomFloats(std::size_t(n) * cTotal * h * w);
+    const auto start = randomFloats(std::size_t(n) * cCount * h * w);
+    std::vector<float> cpu = start;
+    ys::cpu::channelSliceBackward(pool, n, cTotal, c0, cCount, std::int64_t(h) * w, g.data(), cpu.data(), true);
+    auto dG = toDevice(g), dx = toDevice(start);
+    ys::cuda::kernels::channelSliceBackward(nullptr, n, cTotal, c0, cCount, std::int64_t(h) * w, dG.as<float>(), dx.as<float>(), true);
+    expectClose("concat split (+=)", cpu, toHost(dx, cpu.size()), 0.0f);
+  }
+}
+
+void testVbp(ys::ThreadPool& pool) {
+  const int n = 2, mh = randomInt(3, 12), mw = randomInt(3, 12);
+  std::vector<float> m = randomFloats(std::size_t(n) * mh * mw);
+  for (auto& v : m) v = std::fabs(v);
+  auto dM = toDevice(m);
+  for (int trial = 0; trial < 4; ++trial) {
+    ys::VbpEdgeOp op;
+    op.kind = ys::VbpOpKind::OnesTransposedConv;
+    op.kh = op.kw = trial < 2 ? 3 : 2;
+    op.stride = trial % 2 + 1;
+    op.pads = trial == 1 ? ys::Pads{1, 0, 0, 0} : trial == 0 ? ys::Pads{1, 1, 1, 1} : ys::Pads{};
+    op.inputH = (mh - 1) * op.stride + op.kh - op.pads.top - op.pads.bottom;
+    op.inputW = (mw - 1) * op.stride + op.kw - op.pads.left - op.pads.right;
+    std::vector<float> cpu(std::size_t(n) * op.inputH * op.inputW);
+    ys::cpu::vbpOnesTransposedConv(pool, n, mh, mw, m.data(), op, cpu.data());
+    ys::cuda::DeviceBuffer out(cpu.size() * sizeof(float));
+    ys::cuda::kernels::vbpOnesTransposedConv(nullptr, n, mh, mw, dM.as<float>(), op, out.as<float>());
+    expectClose("vbp ones-transposed-conv " + std::to_string(trial), cpu, toHost(out, cpu.size()), 0.0f);
+  }
+  {
+    const int f = 2, h2 = mh - mh % 2, w2 = mw - mw % 2;
+    std::vector<float> src(m.begin(), m.begin() + std::size_t(n) * h2 * w2);
+    std::vector<float> cpu(std::size_t(n) * (h2 / f) * (w2 / f));
+    ys::cpu::vbpAveragePool(pool, n, h2, w2, f, src.data(), cpu.data());
+    auto dS = toDevice(src);
+    ys::cuda::DeviceBuffer out(cpu.size() * sizeof(float));
+    ys::cuda::kernels::vbpAveragePool(nullptr, n, h2, w2, f, dS.as<float>(), out.as<float>());
+    expectClose("vbp average pool", cpu, toHost(out, cpu.size()), 0.0f);
+  }
+  for (bool minmax : {false, true}) {
+    std::vector<float> cpu = m;
+    auto d = toDevice(m);
+    if (minmax) {
+      ys::cpu::vbpNormaliseMinMax(pool, n, std::int64_t(mh) * mw, cpu.data());
+      ys::cuda::kernels::vbpNormaliseMinMax(nullptr, n, std::int64_t(mh) * mw, d.as<float>());
+    } else {
+      ys::cpu::vbpNormaliseByMax(pool, n, std::int64_t(mh) * mw, cpu.data());
+      ys::cuda::kernels::vbpNormaliseByMax(nullptr, n, std::int64_t(mh) * mw, d.as<float>());
+    }
+    expectClose(minmax ? "vbp normalise min-max" : "vbp normalise by max", cpu, toHost(d, cpu.size()), 0.0f);
+  }
+}
+
+}  // namespace
+
+int main() {
+  const ys::cuda::DeviceQuery query = ys::cuda::queryDevices();
+  if (query.count == 0) {
+    std::printf("SKIPPED: the CUDA twins cannot run here: %s\n", query.reason.c_str());
+    return 77;
+  }
+  try {
+    ys::ThreadPool pool(2);
+    testConv(pool);
+    testActivations(pool);
+    testMaxpoolUpsampleSlice(pool);
+    testVbp(pool);
+  } catch (const std::exception& e) {
+    std::printf("FAIL: %s\n", e.what());
+    return 1;
+  }
+  std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+  return failures ? 1 : 0;
+}

@@ -1,0 +1,35 @@
+/**
+ * IR graph (packages/core, NHWC shapes) -> the addon's graph description (NCHW shapes per
+ * image, kernel parameters, conv weights per node). The weights are passed as they are in the
+ * IR (OIHW); the addon copies them once into the model.
+ */
+import { inferShapes, type Graph } from '@yolo-saliency/core';
+import type { NativeGraphDesc, NativeNodeDesc, NativeWeights } from './binding-types.js';
+
+export interface NativeGraph {
+  desc: NativeGraphDesc;
+  weights: NativeWeights;
+}
+
+export function toNativeGraph(graph: Graph, inputSize: [number, number] = graph.inputSize): NativeGraph {
+  const shapes = inferShapes(graph, inputSize);
+  const weights: NativeWeights = [];
+  const nodes = graph.nodes.map((node, i): NativeNodeDesc => {
+    const [h, w, c] = shapes[i];
+    const base: NativeNodeDesc = { name: node.name, kind: node.kind, inputs: [...node.inputs], shape: [c, h, w] };
+    weights.push(node.kind === 'conv' ? node.weights : null);
+    switch (node.kind) {
+      case 'conv':
+        return { ...base, conv: { filters: node.filters, channels: node.channels, kernel: [...node.kernel], stride: node.stride, pads: { ...node.pads } } };
+      case 'activation':
+        return { ...base, activation: { kind: node.activation, alpha: node.alpha } };
+      case 'maxpool':
+        return { ...base, maxpool: { size: node.size, stride: node.stride, pads: { ...node.pads } } };
+      case 'upsample':
+        return { ...base, upsampleFactor: node.factor };
+      default:
+        return base;
+    }
+  });
+  return { desc: { nodes, heads: [...graph.heads] }, weights };
+}

@@ -1,0 +1,336 @@
+// Straightforward reference implementations for the tests: direct loops in double, written
+// from the definitions (not from the library's code), plus a small graph builder and a
+// float64 forward that produces the tape ONNX Runtime would record.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "ys/graph.h"
+#include "ys/tape.h"
+#include "ys/vbp_plan.h"
+
+namespace yst {
+
+using ys::Pads;
+
+/** dx[n,c,h,w] = sum over every (o, oy, ox, ky, kx) whose window tap lands on (iy, ix). */
+inline std::vector<double> naiveConvBackwardData(int n, int c, int h, int w, int o, int oh, int ow, int kh, int kw,
+                                                 int s, Pads p, const std::vector<float>& wt, const std::vector<float>& dy) {
+  std::vector<double> dx(std::size_t(n) * c * h * w, 0.0);
+  for (int in = 0; in < n; ++in)
+    for (int io = 0; io < o; ++io)
+      for (int oy = 0; oy < oh; ++oy)
+        for (int ox = 0; ox < ow; ++ox)
+          for (int ic = 0; ic < c; ++ic)
+            for (int ky = 0; ky < kh; ++ky)
+              for (int kx = 0; kx < kw; ++kx) {
+                const int iy = oy * s - p.top + ky, ix = ox * s - p.left + kx;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                dx[((std::size_t(in) * c + ic) * h + iy) * w + ix] +=
+                    double(wt[((std::size_t(io) * c + ic) * kh + ky) * kw + kx]) *
+                    double(dy[((std::size_t(in) * o + io) * oh + oy) * ow + ox]);
+              }
+  return dx;
+}
+
+inline int outSize(int size, int k, int s, int before, int after) {
+  const int span = size + before + after - k;
+  return (span >= 0 ? span / s : -((-span + s - 1) / s)) + 1;
+}
+
+// ---- a small graph with weights, and its float64 forward --------------------------------
+
+struct TestGraph {
+  ys::GraphDesc desc;
+  std::vector<std::shared_ptr<std::vector<float>>> weights;  // keeps conv weights alive
+
+  int add(ys::NodeDesc node) {
+    desc.nodes.push_back(std::move(node));
+    return int(desc.nodes.size()) - 1;
+  }
+  ys::Shape shape(int i) const { return desc.nodes[std::size_t(i)].shape; }
+
+  int input(int c, int h, int w) {
+    ys::NodeDesc nd;
+    nd.name = "input";
+    nd.kind = ys::NodeKind::Input;
+    nd.shape = {c, h, w};
+    return add(nd);
+  }
+  int conv(int from, int filters, int k, int stride, Pads pads, Rng& rng) {
+    const ys::Shape in = shape(from);
+    ys::NodeDesc nd;
+    nd.name = "conv_" + std::to_string(desc.nodes.size());
+    nd.kind = ys::NodeKind::Conv;
+    nd.inputs = {from};
+    nd.conv.filters = filters;
+    nd.conv.channels = in.c;
+    nd.conv.kh = nd.conv.kw = k;
+    nd.conv.stride = stride;
+    nd.conv.pads = pads;
+    auto wts = std::make_shared<std::vector<float>>(rng.floats(std::size_t(filters) * in.c * k * k, -0.5f, 0.5f));
+    weights.push_back(wts);
+    nd.conv.weights = {wts->data(), wts->size()};
+    nd.shape = {filters, outSize(in.h, k, stride, pads.top, pads.bottom), outSize(in.w, k, stride, pads.left, pads.right)};
+    return add(nd);
+  }
+  int activation(int from, ys::Activation kind, float alpha = 0.1f) {
+    ys::NodeDesc nd;
+    nd.name = "act_" + std::to_string(desc.nodes.size());
+    nd.kind = ys::NodeKind::Activation;
+    nd.inputs = {from};
+    nd.activation = {kind, alpha};
+    nd.shape = shape(from);
+    return add(nd);
+  }
+  int maxpool(int from, int size, int stride, Pads pads) {
+    const ys::Shape in = shape(from);
+    ys::NodeDesc nd;
+    nd.name = "pool_" + std::to_string(desc.nodes.size());
+    nd.kind = ys::NodeKind::MaxPool;
+    nd.inputs = {from};
+    nd.maxpool = {size, stride, pads};
+    nd.shape = {in.c, outSize(in.h, size, stride, pads.top, pads.bottom), outSize(in.w, size, stride, pads.left, pads.right)};
+    return add(nd);
+  }
+  int upsample(int from, int factor) {
+    const ys::Shape in = shape(from);
+    ys::NodeDesc nd;
+    nd.name = "up_" + std::to_string(desc.nodes.size());
+    nd.kind = ys::NodeKind::Upsample;
+    nd.inputs = {from};
+    nd.upsampleFactor = factor;
+    nd.shape = {in.c, in.h * factor, in.w * factor};
+    return add(nd);
+  }
+  int concat(std::vector<int> from) {
+    ys::NodeDesc nd;
+    nd.name = "route_" + std::to_string(desc.nodes.size());
+    nd.kind = ys::NodeKind::Concat;
+    nd.inputs = from;
+    nd.shape = {0, shape(from[0]).h, shape(from[0]).w};
+    for (int j : from) nd.shape.c += shape(j).c;
+    return add(nd);
+  }
+  int addNode(std::vector<int> from) {
+    ys::NodeDesc nd;
+    nd.name = "shortcut_" + std::to_string(desc.nodes.size());
+    nd.kind = ys::NodeKind::Add;
+    nd.inputs = from;
+    nd.shape = shape(from[0]);
+    return add(nd);
+  }
+  int yolo(int from) {
+    ys::NodeDesc nd;
+    nd.name = "yolo_" + std::to_string(desc.nodes.size());
+    nd.kind = ys::NodeKind::Yolo;
+    nd.inputs = {from};
+    nd.shape = shape(from);
+    const int i = add(nd);
+    desc.heads.push_back(i);
+    return i;
+  }
+};
+
+/**
+ * conv-leaky-maxpool-conv(asymmetric pads, stride 2)-leaky-maxpool(stride 1)-conv-relu-
+ * upsample-concat-conv-logistic-add(fan-out)-two heads. Input [3, 16, 16].
+ */
+inline TestGraph smallYolo(Rng& rng, int hw = 16) {
+  TestGraph g;
+  using A = ys::Activation;
+  const int x = g.input(3, hw, hw);
+  const int c1 = g.conv(x, 8, 3, 1, {1, 1, 1, 1}, rng);
+  const int a1 = g.activation(c1, A::Leaky);
+  const int p1 = g.maxpool(a1, 2, 2, {0, 0, 0, 0});                 // 8 x 8
+  const int c2 = g.conv(p1, 16, 3, 2, {1, 1, 0, 0}, rng);            // keras style: 4 x 4
+  const int a2 = g.activation(c2, A::Leaky);
+  const int p2 = g.maxpool(a2, 2, 1, {0, 0, 1, 1});                  // tiny style: 4 x 4
+  const int c3 = g.conv(p2, 8, 1, 1, {0, 0, 0, 0}, rng);
+  const int a3 = g.activation(c3, A::Relu);
+  const int u = g.upsample(a3, 2);                                   // 8 x 8
+  const int r = g.concat({u, p1});                                   // 16 ch
+  const int c4 = g.conv(r, 8, 3, 1, {0, 1, 2, 1}, rng);               // odd pads, 8 x 8
+  const int a4 = g.activation(c4, A::Logistic);
+  const int s = g.addNode({a4, p1});                                 // p1 fans out to 3 consumers
+  const int c5 = g.conv(s, 12, 1, 1, {0, 0, 0, 0}, rng);             // head: 2 anchors x (5 + 1)
+  g.yolo(c5);
+  const int c6 = g.conv(p2, 12, 1, 1, {0, 0, 0, 0}, rng);
+  const int lin = g.activation(c6, A::Linear);
+  g.yolo(lin);
+  return g;
+}
+
+/** Everything a float64 forward of a TestGraph gives: outputs and the tape contents. */
+struct Forward {
+  int batch = 0;
+  std::vector<std::vector<double>> out;  // per node, [N, C, H, W]
+  std::vector<std::vector<std::uint8_t>> signs;
+  std::vector<std::vector<float>> logistic;
+  std::vector<std::vector<std::int64_t>> argmax;
+  std::vector<std::vector<float>> mean;
+
+  ys::TapeView tape() const {
+    ys::TapeView t;
+    t.batch = batch;
+    t.nodes.resize(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (!signs[i].empty()) t.nodes[i].signs = {signs[i].data(), signs[i].size()};
+      if (!logistic[i].empty()) t.nodes[i].logistic = {logistic[i].data(), logistic[i].size()};
+      if (!argmax[i].empty()) t.nodes[i].argmax64 = {argmax[i].data(), argmax[i].size()};
+      if (!mean[i].empty()) t.nodes[i].mean = {mean[i].data(), mean[i].size()};
+    }
+    return t;
+  }
+};
+
+/** Forward in double. `bump` (node, element, delta) adds delta to one output element of one
+ *  node before its consumers read it (for finite differences at any node). */
+struct Bump {
+  int node = -1;
+  std::size_t index = 0;
+  double delta = 0;
+};
+
+inline Forward forward(const TestGraph& g, int n, const std::vector<double>& x, Bump bump = {}) {
+  const auto& nodes = g.desc.nodes;
+  Forward f;
+  f.batch = n;
+  f.out.resize(nodes.size());
+  f.signs.resize(nodes.size());
+  f.logistic.resize(nodes.size());
+  f.argmax.resize(nodes.size());
+  f.mean.resize(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const ys::NodeDesc& nd = nodes[i];
+    const ys::Shape s = nd.shape;
+    std::vector<double>& out = f.out[i];
+    out.assign(std::size_t(n) * s.elements(), 0.0);
+    const std::vector<double>* in = nd.inputs.empty() ? nullptr : &f.out[std::size_t(nd.inputs[0])];
+    const ys::Shape is = nd.inputs.empty() ? s : nodes[std::size_t(nd.inputs[0])].shape;
+    switch (nd.kind) {
+      case ys::NodeKind::Input:
+        out = x;
+        break;
+      case ys::NodeKind::Conv: {
+        const ys::ConvParams& c = nd.conv;
+        for (int b = 0; b < n; ++b)
+          for (int o = 0; o < s.c; ++o)
+            for (int oy = 0; oy < s.h; ++oy)
+              for (int ox = 0; ox < s.w; ++ox) {
+                double sum = 0;
+                for (int ic = 0; ic < is.c; ++ic)
+                  for (int ky = 0; ky < c.kh; ++ky)
+                    for (int kx = 0; kx < c.kw; ++kx) {
+                      const int iy = oy * c.stride - c.pads.top + ky, ix = ox * c.stride - c.pads.left + kx;
+                      if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;
+                      sum += double(c.weights.data[((std::size_t(o) * is.c + ic) * c.kh + ky) * c.kw + kx]) *
+                             (*in)[((std::size_t(b) * is.c + ic) * is.h + iy) * is.w + ix];
+                    }
+                out[((std::size_t(b) * s.c + o) * s.h + oy) * s.w + ox] = sum;
+              }
+        break;
+      }
+      case ys::NodeKind::Activation: {
+        const bool signed_ = nd.activation.kind == ys::Activation::Leaky || nd.activation.kind == ys::Activation::Relu;
+        if (signed_) f.signs[i].resize(out.size());
+        if (nd.activation.kind == ys::Activation::Logistic) f.logistic[i].resize(out.size());
+        for (std::size_t k = 0; k < out.size(); ++k) {
+          const double v = (*in)[k];
+          switch (nd.activation.kind) {
+            case ys::Activation::Leaky: out[k] = v > 0 ? v : v * nd.activation.alpha; break;
+            case ys::Activation::Relu: out[k] = v > 0 ? v : 0; break;
+            case ys::Activation::Logistic: out[k] = 1 / (1 + std::exp(-v)); f.logistic[i][k] = float(out[k]); break;
+            case ys::Activation::Linear: out[k] = v; break;
+          }
+          if (signed_) f.signs[i][k] = v > 0 ? 1 : 0;
+        }
+        break;
+      }
+      case ys::NodeKind::MaxPool: {
+        const ys::MaxPoolParams& p = nd.maxpool;
+        f.argmax[i].resize(out.size());
+        for (int b = 0; b < n; ++b)
+          for (int c = 0; c < s.c; ++c)
+            for (int oy = 0; oy < s.h; ++oy)
+              for (int ox = 0; ox < s.w; ++ox) {
+                double best = -std::numeric_limits<double>::infinity();
+                std::int64_t arg = -1;
+                for (int ky = 0; ky < p.size; ++ky)
+                  for (int kx = 0; kx < p.size; ++kx) {
+                    const int iy = oy * p.stride - p.pads.top + ky, ix = ox * p.stride - p.pads.left + kx;
+                    if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;  // padding never wins
+                    const std::int64_t idx = ((std::int64_t(b) * is.c + c) * is.h + iy) * is.w + ix;
+                    if ((*in)[std::size_t(idx)] > best) best = (*in)[std::size_t(idx)], arg = idx;
+                  }
+                const std::size_t k = ((std::size_t(b) * s.c + c) * s.h + oy) * s.w + ox;
+                out[k] = best;
+                f.argmax[i][k] = arg;
+              }
+        break;
+      }
+      case ys::NodeKind::Upsample: {
+        const int fct = nd.upsampleFactor;
+        for (int b = 0; b < n; ++b)
+          for (int c = 0; c < s.c; ++c)
+            for (int y = 0; y < s.h; ++y)
+              for (int xx = 0; xx < s.w; ++xx)
+                out[((std::size_t(b) * s.c + c) * s.h + y) * s.w + xx] =
+                    (*in)[((std::size_t(b) * is.c + c) * is.h + y / fct) * is.w + xx / fct];
+        break;
+      }
+      case ys::NodeKind::Concat: {
+        const std::size_t hw = std::size_t(s.h) * s.w;
+        for (int b = 0; b < n; ++b) {
+          int c0 = 0;
+          for (int j : nd.inputs) {
+            const int cj = nodes[std::size_t(j)].shape.c;
+            for (std::size_t k = 0; k < std::size_t(cj) * hw; ++k)
+              out[(std::size_t(b) * s.c + c0) * hw + k] = f.out[std::size_t(j)][std::size_t(b) * cj * hw + k];
+            c0 += cj;
+          }
+        }
+        break;
+      }
+      case ys::NodeKind::Add:
+        for (int j : nd.inputs)
+          for (std::size_t k = 0; k < out.size(); ++k) out[k] += f.out[std::size_t(j)][k];
+        break;
+      case ys::NodeKind::Yolo:
+        out = *in;
+        break;
+    }
+    if (bump.node == int(i)) out[bump.index] += bump.delta;
+    // VBP mean map of every non-linear activation: max(0, channel mean).
+    if (nd.kind == ys::NodeKind::Activation && nd.activation.kind != ys::Activation::Linear) {
+      const std::size_t hw = std::size_t(s.h) * s.w;
+      f.mean[i].assign(std::size_t(n) * hw, 0.0f);
+      for (int b = 0; b < n; ++b)
+        for (std::size_t k = 0; k < hw; ++k) {
+          double sum = 0;
+          for (int c = 0; c < s.c; ++c) sum += out[(std::size_t(b) * s.c + c) * hw + k];
+          f.mean[i][std::size_t(b) * hw + k] = float(std::max(0.0, sum / s.c));
+        }
+    }
+  }
+  return f;
+}
+
+/** sum_k <g_k, head_k> of a forward. */
+inline double headObjective(const TestGraph& g, const Forward& f, const std::vector<std::vector<float>>& headGrads) {
+  double sum = 0;
+  for (std::size_t k = 0; k < g.desc.heads.size(); ++k) {
+    const auto& h = f.out[std::size_t(g.desc.heads[k])];
+    for (std::size_t i = 0; i < h.size(); ++i) sum += double(headGrads[k][i]) * h[i];
+  }
+  return sum;
+}
+
+}  // namespace yst

@@ -1,0 +1,157 @@
+// Errors a caller can cause come back as ys::Error with one line naming the call and layer.
+#include <cstring>
+
+#include "check.h"
+#include "reference.h"
+#include "ys/build_info.h"
+#include "ys/cpu_kernels.h"
+#include "ys/model.h"
+#include "ys/status.h"
+
+using namespace ys;
+
+namespace {
+
+/** Runs fn, expects ys::Error with `code` and every fragment in its message. */
+template <typename F>
+void expectError(F fn, ErrorCode code, std::vector<std::string> fragments) {
+  try {
+    fn();
+    CHECK_MSG(false, "no error thrown (expected %s)", errorCodeName(code));
+  } catch (const Error& e) {
+    CHECK_MSG(e.code() == code, "code %s, expected %s: %s", errorCodeName(e.code()), errorCodeName(code), e.what());
+    const std::string msg = e.what();
+    for (const auto& f : fragments) CHECK_MSG(msg.find(f) != std::string::npos, "'%s' not in '%s'", f.c_str(), msg.c_str());
+    CHECK_MSG(msg.find('\n') == std::string::npos, "multi-line message: %s", msg.c_str());
+  }
+}
+
+struct Fixture {
+  yst::Rng rng{41};
+  yst::TestGraph graph = yst::smallYolo(rng);
+  int n = 1;
+  yst::Forward fwd;
+  std::vector<std::vector<float>> headGrads;
+  std::vector<float> out;
+  Fixture() {
+    std::vector<double> x(std::size_t(graph.shape(0).elements()), 0.5);
+    fwd = yst::forward(graph, n, x);
+    for (int h : graph.desc.heads) headGrads.push_back(rng.floats(std::size_t(graph.shape(h).elements())));
+    out.resize(std::size_t(graph.shape(0).elements()));
+  }
+  std::vector<ConstSpan<float>> heads() {
+    std::vector<ConstSpan<float>> v;
+    for (auto& h : headGrads) v.push_back({h.data(), h.size()});
+    return v;
+  }
+};
+
+}  // namespace
+
+int main() {
+  return yst::run("test_errors", {
+    {"graph: declared shape mismatch names the layer", [] {
+      Fixture f;
+      GraphDesc g = f.graph.desc;
+      g.nodes[4].shape.h = 5;
+      expectError([&] { createCpuModel(g); }, ErrorCode::InvalidGraph, {"layer 'conv_4' (conv)", "declared output shape"});
+    }},
+    {"graph: weights of the wrong size", [] {
+      Fixture f;
+      GraphDesc g = f.graph.desc;
+      g.nodes[1].conv.weights.size -= 1;
+      expectError([&] { createCpuModel(g); }, ErrorCode::InvalidGraph, {"conv_1", "weights have 215 floats, expected 216"});
+    }},
+    {"graph: channel mismatch and bad input index", [] {
+      Fixture f;
+      GraphDesc g = f.graph.desc;
+      g.nodes[4].conv.channels = 9;
+      expectError([&] { createCpuModel(g); }, ErrorCode::InvalidGraph, {"conv_4", "expects 9 input channels, got 8"});
+      GraphDesc g2 = f.graph.desc;
+      g2.nodes[3].inputs = {7};
+      expectError([&] { createCpuModel(g2); }, ErrorCode::InvalidGraph, {"pool_3", "not an earlier layer"});
+    }},
+    {"tape: missing sign bytes / wrong sizes", [] {
+      Fixture f;
+      auto model = createCpuModel(f.graph.desc);
+      TapeView tape = f.fwd.tape();
+      tape.nodes[2].signs = {};
+      expectError([&] { model->backward(tape, f.heads(), Rule::Plain, 0, {f.out.data(), f.out.size()}); },
+                  ErrorCode::TapeMismatch, {"backward", "layer 'act_2' (activation)", "no sign bytes"});
+      tape = f.fwd.tape();
+      tape.nodes[3].argmax64.size -= 2;
+      expectError([&] { model->backward(tape, f.heads(), Rule::Plain, 0, {f.out.data(), f.out.size()}); },
+                  ErrorCode::TapeMismatch, {"pool_3", "argmax indices has"});
+      tape = f.fwd.tape();
+      tape.nodes.pop_back();
+      expectError([&] { model->backward(tape, f.heads(), Rule::Plain, 0, {f.out.data(), f.out.size()}); },
+                  ErrorCode::TapeMismatch, {"node entries"});
+    }},
+    {"backward: head gradients, stopAt and output size", [] {
+      Fixture f;
+      auto model = createCpuModel(f.graph.desc);
+      auto heads = f.heads();
+      heads[1].size = 3;
+      expectError([&] { model->backward(f.fwd.tape(), heads, Rule::Plain, 0, {f.out.data(), f.out.size()}); },
+                  ErrorCode::TapeMismatch, {"head 1", "gradient has 3 floats"});
+      heads.pop_back();
+      expectError([&] { model->backward(f.fwd.tape(), heads, Rule::Plain, 0, {f.out.data(), f.out.size()}); },
+                  ErrorCode::TapeMismatch, {"1 head gradients for 2 heads"});
+      expectError([&] { model->backward(f.fwd.tape(), f.heads(), Rule::Plain, 99, {f.out.data(), f.out.size()}); },
+                  ErrorCode::InvalidArgument, {"stopAt 99"});
+      expectError([&] { model->backward(f.fwd.tape(), f.heads(), Rule::Plain, 0, {f.out.data(), 10}); },
+                  ErrorCode::InvalidArgument, {"output buffer has 10 floats"});
+    }},
+    {"maxpool: an argmax outside its plane", [] {
+      Fixture f;
+      auto model = createCpuModel(f.graph.desc);
+      auto argmax = f.fwd.argmax[3];
+      argmax[5] = 1 << 30;
+      TapeView tape = f.fwd.tape();
+      tape.nodes[3].argmax64 = {argmax.data(), argmax.size()};
+      expectError([&] { model->backward(tape, f.heads(), Rule::Plain, 0, {f.out.data(), f.out.size()}); },
+                  ErrorCode::TapeMismatch, {"pool_3", "outside its (n, c) plane"});
+    }},
+    {"vbp: missing mean map, bad plan", [] {
+      Fixture f;
+      auto model = createCpuModel(f.graph.desc);
+      VbpPlan plan;
+      expectError([&] { model->visualBackProp(plan, f.fwd.tape(), {f.out.data(), 256}); }, ErrorCode::InvalidArgument,
+                  {"visualBackProp", "input node"});
+      VbpStep a;
+      a.node = 2, a.h = 16, a.w = 16, a.multiplyByMean = true, a.seed = true;
+      a.sends.push_back({1, {}});
+      VbpStep c;
+      c.node = 1, c.h = 16, c.w = 16;
+      VbpSend s;
+      s.to = 0;
+      s.op.kind = VbpOpKind::OnesTransposedConv, s.op.kh = s.op.kw = 3, s.op.pads = {1, 1, 1, 1}, s.op.inputH = s.op.inputW = 16;
+      c.sends.push_back(s);
+      VbpStep in;
+      in.node = 0, in.h = 16, in.w = 16;
+      plan.steps = {a, c, in};
+      TapeView tape = f.fwd.tape();
+      tape.nodes[2].mean = {};
+      expectError([&] { model->visualBackProp(plan, tape, {f.out.data(), 256}); }, ErrorCode::TapeMismatch,
+                  {"act_2", "VisualBackProp mean map"});
+      plan.steps[1].sends[0].op.stride = 2;
+      expectError([&] { model->visualBackProp(plan, f.fwd.tape(), {f.out.data(), 256}); }, ErrorCode::InvalidArgument,
+                  {"conv_1", "transposed-conv geometry"});
+    }},
+    {"unsupported ISA is refused, build info filled", [] {
+      Fixture f;
+      if (!isaAvailable(Isa::Avx512)) {
+        CpuOptions o;
+        o.isa = Isa::Avx512;
+        expectError([&] { createCpuModel(f.graph.desc, o); }, ErrorCode::Unsupported, {"avx512"});
+      }
+      const BuildInfo info = buildInfo();
+      std::printf("  build: %s; detected %s; used %s; compiled %s; threads %d\n", info.compiler.c_str(),
+                  info.cpuFeaturesDetected.c_str(), info.cpuFeaturesUsed.c_str(), info.cpuIsasCompiled.c_str(),
+                  info.defaultThreads);
+      CHECK(!info.compiler.empty() && !info.cpuFeaturesUsed.empty() && info.defaultThreads >= 1);
+      auto model = createCpuModel(f.graph.desc);
+      CHECK(model->device().rfind("cpu ", 0) == 0);
+    }},
+  });
+}

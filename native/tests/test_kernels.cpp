@@ -1,0 +1,179 @@
+// Each CPU kernel against a direct reference loop, on seeded random shapes.
+#include <cstring>
+
+#include "check.h"
+#include "reference.h"
+#include "ys/cpu_kernels.h"
+#include "ys/status.h"
+
+using namespace ys;
+using yst::Rng;
+
+namespace {
+
+struct ConvCase {
+  int n, c, h, w, o, k, s;
+  Pads pads;
+};
+
+void checkConvCase(const ConvCase& cc, Rng& rng) {
+  cpu::ConvGeometry g;
+  g.c = cc.c, g.h = cc.h, g.w = cc.w, g.o = cc.o, g.kh = g.kw = cc.k, g.stride = cc.s, g.pads = cc.pads;
+  g.oh = yst::outSize(cc.h, cc.k, cc.s, cc.pads.top, cc.pads.bottom);
+  g.ow = yst::outSize(cc.w, cc.k, cc.s, cc.pads.left, cc.pads.right);
+  const auto wt = rng.floats(std::size_t(g.o) * g.c * g.kh * g.kw);
+  const auto dy = rng.floats(std::size_t(cc.n) * g.o * g.oh * g.ow);
+  const auto want = yst::naiveConvBackwardData(cc.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.kh, g.kw, g.stride, g.pads, wt, dy);
+  cpu::PackedConvWeights packed(g, wt.data(), Isa::Auto);
+  std::vector<float> first;
+  for (int threads : {1, 2, 3}) {
+    ThreadPool pool(threads);
+    std::vector<float> dx(want.size(), 123.0f);
+    cpu::convBackwardData(pool, packed, cc.n, dy.data(), dx.data(), false);
+    const double err = yst::relError(dx, want);
+    CHECK_MSG(err < 2e-5, "c=%d h=%d w=%d o=%d k=%d s=%d pads=(%d,%d,%d,%d) threads=%d err=%g", cc.c, cc.h, cc.w, cc.o,
+              cc.k, cc.s, cc.pads.top, cc.pads.left, cc.pads.bottom, cc.pads.right, threads, err);
+    if (first.empty()) first = dx;
+    else CHECK_MSG(std::memcmp(first.data(), dx.data(), dx.size() * 4) == 0, "threads=%d not bit-identical", threads);
+    // accumulate adds onto what is there.
+    std::vector<float> acc(want.size(), 1.0f);
+    cpu::convBackwardData(pool, packed, cc.n, dy.data(), acc.data(), true);
+    std::vector<double> wantAcc(want);
+    for (auto& v : wantAcc) v += 1.0;
+    CHECK(yst::relError(acc, wantAcc) < 2e-5);
+  }
+}
+
+}  // namespace
+
+int main() {
+  return yst::run("test_kernels", {
+    {"conv backward-data: kernels 1/3, strides 1/2, pads", [] {
+      Rng rng(1);
+      const Pads sym{1, 1, 1, 1}, none{0, 0, 0, 0}, kerasStyle{1, 1, 0, 0}, tlbr1{1, 0, 1, 0}, tlbr2{0, 1, 0, 1};
+      for (int k : {1, 3})
+        for (int s : {1, 2})
+          for (Pads p : {none, sym, kerasStyle, tlbr1, tlbr2}) {
+            ConvCase cc{2, rng.integer(1, 12), rng.integer(5, 19), rng.integer(5, 19), rng.integer(1, 20), k, s, p};
+            checkConvCase(cc, rng);
+          }
+    }},
+    {"conv backward-data: many blocks, bands and O > KC", [] {
+      Rng rng(2);
+      checkConvCase({1, 40, 40, 44, 24, 3, 1, {1, 1, 1, 1}}, rng);   // 4 channel blocks, 4 bands
+      checkConvCase({1, 23, 9, 7, 300, 3, 2, {1, 1, 0, 0}}, rng);    // O spans two KC blocks
+      checkConvCase({2, 130, 6, 6, 33, 1, 1, {0, 0, 0, 0}}, rng);    // 1x1, 2 blocks of 96 rows
+      checkConvCase({1, 5, 17, 13, 7, 5, 3, {2, 1, 2, 0}}, rng);     // 5x5 stride 3 odd pads
+    }},
+    {"leaky / relu backward: plain and guided", [] {
+      Rng rng(3);
+      ThreadPool pool(2);
+      const std::int64_t n = 70001;
+      const auto g = rng.floats(std::size_t(n));
+      std::vector<std::uint8_t> signs(static_cast<std::size_t>(n));
+      for (auto& s : signs) s = rng.uniform() > 0 ? 1 : 0;
+      for (Activation kind : {Activation::Leaky, Activation::Relu})
+        for (Rule rule : {Rule::Plain, Rule::Guided}) {
+          std::vector<float> dx(std::size_t(n), 0.5f);
+          cpu::activationBackward(pool, {kind, 0.1f}, rule, n, g.data(), signs.data(), nullptr, dx.data(), true);
+          for (std::int64_t i = 0; i < n; ++i) {
+            float want;
+            if (rule == Rule::Guided) want = signs[i] ? std::max(g[i], 0.0f) : 0.0f;
+            else want = signs[i] ? g[i] : (kind == Activation::Leaky ? 0.1f * g[i] : 0.0f);
+            if (dx[std::size_t(i)] != 0.5f + want) {
+              CHECK_MSG(false, "i=%lld", (long long)i);
+              break;
+            }
+          }
+        }
+    }},
+    {"logistic and linear backward", [] {
+      Rng rng(4);
+      ThreadPool pool(2);
+      const std::int64_t n = 5000;
+      const auto g = rng.floats(std::size_t(n));
+      const auto s = rng.floats(std::size_t(n), 0.0f, 1.0f);
+      for (Rule rule : {Rule::Plain, Rule::Guided}) {
+        std::vector<float> dx(static_cast<std::size_t>(n));
+        cpu::activationBackward(pool, {Activation::Logistic, 0}, rule, n, g.data(), nullptr, s.data(), dx.data(), false);
+        for (std::int64_t i = 0; i < n; ++i) CHECK(std::fabs(dx[i] - g[i] * s[i] * (1 - s[i])) < 1e-7f);
+        cpu::activationBackward(pool, {Activation::Linear, 0}, rule, n, g.data(), nullptr, nullptr, dx.data(), false);
+        CHECK(dx == g);
+      }
+    }},
+    {"maxpool backward: ONNX indices int64 and int32", [] {
+      Rng rng(5);
+      ThreadPool pool(3);
+      struct P { int size, stride; Pads pads; };
+      for (P p : {P{2, 2, {0, 0, 0, 0}}, P{2, 1, {0, 0, 1, 1}}, P{3, 2, {1, 1, 1, 1}}, P{5, 1, {2, 2, 2, 2}}}) {
+        yst::TestGraph tg;
+        const int x = tg.input(rng.integer(1, 5), rng.integer(6, 13), rng.integer(6, 13));
+        const int pool1 = tg.maxpool(x, p.size, p.stride, p.pads);
+        const int n = 2;
+        const ys::Shape is = tg.shape(x), os = tg.shape(pool1);
+        std::vector<double> input(std::size_t(n) * is.elements());
+        for (auto& v : input) v = double(rng.integer(-3, 3));  // many ties: first max wins
+        const yst::Forward f = yst::forward(tg, n, input);
+        const auto g = rng.floats(std::size_t(n) * os.elements());
+        std::vector<double> want(input.size(), 0.0);
+        for (std::size_t k = 0; k < g.size(); ++k) want[std::size_t(f.argmax[1][k])] += g[k];
+        std::vector<float> dx(input.size(), 7.0f);
+        cpu::maxpoolBackward(pool, n, is.c, is.h, is.w, os.h, os.w, g.data(), f.argmax[1].data(), nullptr, dx.data(),
+                             false, "pool");
+        CHECK(yst::relError(dx, want) < 1e-6);
+        std::vector<std::int32_t> idx32(f.argmax[1].begin(), f.argmax[1].end());
+        std::vector<float> dx32(input.size(), 0.0f);
+        cpu::maxpoolBackward(pool, n, is.c, is.h, is.w, os.h, os.w, g.data(), nullptr, idx32.data(), dx32.data(), true,
+                             "pool");
+        CHECK(dx32 == dx);
+      }
+    }},
+    {"upsample backward sums each block", [] {
+      Rng rng(6);
+      ThreadPool pool(2);
+      for (int f : {2, 3}) {
+        const int n = 2, c = 5, h = 7, w = 6;
+        const auto g = rng.floats(std::size_t(n) * c * h * f * w * f);
+        std::vector<double> want(std::size_t(n) * c * h * w, 0.0);
+        for (int b = 0; b < n * c; ++b)
+          for (int y = 0; y < h * f; ++y)
+            for (int x = 0; x < w * f; ++x)
+              want[(std::size_t(b) * h + y / f) * w + x / f] += g[(std::size_t(b) * h * f + y) * w * f + x];
+        std::vector<float> dx(want.size(), 0.0f);
+        cpu::upsampleBackward(pool, n, c, h, w, f, g.data(), dx.data(), false);
+        CHECK(yst::relError(dx, want) < 1e-6);
+      }
+    }},
+    {"concat split and add pass", [] {
+      Rng rng(7);
+      ThreadPool pool(2);
+      const int n = 3, ca = 4, cb = 6;
+      const std::int64_t hw = 35;
+      const auto g = rng.floats(std::size_t(n) * (ca + cb) * hw);
+      std::vector<float> a(std::size_t(n) * ca * hw), b(std::size_t(n) * cb * hw, 1.0f);
+      cpu::channelSliceBackward(pool, n, ca + cb, 0, ca, hw, g.data(), a.data(), false);
+      cpu::channelSliceBackward(pool, n, ca + cb, ca, cb, hw, g.data(), b.data(), true);
+      for (int im = 0; im < n; ++im)
+        for (std::int64_t k = 0; k < ca * hw; ++k) CHECK(a[im * ca * hw + k] == g[im * (ca + cb) * hw + k]);
+      for (int im = 0; im < n; ++im)
+        for (std::int64_t k = 0; k < cb * hw; ++k) CHECK(b[im * cb * hw + k] == 1.0f + g[im * (ca + cb) * hw + ca * hw + k]);
+    }},
+    {"thread pool: every index once, exceptions carried back", [] {
+      ThreadPool pool(3);
+      std::vector<int> hits(1000, 0);
+      pool.parallelFor(1000, [&](std::int64_t i) { hits[std::size_t(i)]++; });
+      CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+      bool caught = false;
+      try {
+        pool.parallelFor(100, [](std::int64_t i) {
+          if (i == 37) throw ys::Error(ys::ErrorCode::Internal, "task 37");
+        });
+      } catch (const ys::Error& e) {
+        caught = std::string(e.what()) == "task 37";
+      }
+      CHECK(caught);
+      pool.parallelFor(10, [&](std::int64_t i) { hits[std::size_t(i)]++; });  // still usable
+      CHECK(hits[9] == 2);
+    }},
+  });
+}

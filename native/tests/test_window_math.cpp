@@ -1,0 +1,65 @@
+// The index math shared with the CUDA kernels, against brute force.
+#include "check.h"
+#include "common/window_math.h"
+
+using namespace ys::common;
+
+int main() {
+  return yst::run("test_window_math", {
+    {"floorDiv / ceilDiv for negative numerators", [] {
+      for (int a = -20; a <= 20; ++a)
+        for (int b = 1; b <= 4; ++b) {
+          CHECK(floorDiv(a, b) == int(std::floor(double(a) / b)));
+          CHECK(ceilDiv(a, b) == int(std::ceil(double(a) / b)));
+        }
+    }},
+    {"coveringWindows equals brute force", [] {
+      for (int k = 1; k <= 4; ++k)
+        for (int s = 1; s <= 3; ++s)
+          for (int before = 0; before < k; ++before)
+            for (int after = 0; after < k; ++after)
+              for (int size = k; size <= 9; ++size) {
+                const int out = windowOutputSize(size, k, s, before, after);
+                for (int i = 0; i < size; ++i) {
+                  int first = out, last = -1;
+                  for (int o = 0; o < out; ++o)
+                    if (o * s - before <= i && i <= o * s - before + k - 1) first = std::min(first, o), last = o;
+                  const Range r = coveringWindows(i, k, s, before, out);
+                  if (last < 0) {
+                    CHECK(r.first > r.last);
+                  } else {
+                    CHECK_MSG(r.first == first && r.last == last, "k=%d s=%d i=%d", k, s, i);
+                  }
+                }
+              }
+    }},
+    {"validOutputsForTap equals brute force", [] {
+      for (int s = 1; s <= 3; ++s)
+        for (int pad = 0; pad <= 2; ++pad)
+          for (int off = 0; off <= 3; ++off)
+            for (int size = 1; size <= 8; ++size) {
+              const int out = 6;
+              int first = out, last = -1;
+              for (int o = 0; o < out; ++o) {
+                const int i = o * s - pad + off;
+                if (i >= 0 && i < size) first = std::min(first, o), last = o;
+              }
+              const Range r = validOutputsForTap(off, s, pad, size, out);
+              if (last < 0) CHECK(r.first > r.last);
+              else CHECK(r.first == first && r.last == last);
+            }
+    }},
+    {"windowOutputSize of darknet and keras layers", [] {
+      CHECK(windowOutputSize(416, 3, 2, 1, 0) == 208);   // keras ZeroPadding2D((1,0),(1,0)) + valid
+      CHECK(windowOutputSize(416, 3, 2, 1, 1) == 208);   // darknet pad=1 stride 2
+      CHECK(windowOutputSize(13, 2, 1, 0, 1) == 13);     // yolov3-tiny maxpool size 2 stride 1
+      CHECK(windowOutputSize(5, 3, 1, 0, 0) == 3);
+    }},
+    {"argmaxOffsetInPlane", [] {
+      CHECK(argmaxOffsetInPlane(25, 1, 20) == 5);
+      CHECK(argmaxOffsetInPlane(19, 1, 20) == -1);
+      CHECK(argmaxOffsetInPlane(40, 1, 20) == -1);
+      CHECK(argmaxOffsetInPlane(0, 0, 20) == 0);
+    }},
+  });
+}
