@@ -11,10 +11,12 @@ export default defineConfig({
       '@yolo-saliency/core': src('./packages/core/src/index.ts'),
       '@yolo-saliency/runtime-tfjs': src('./packages/runtime-tfjs/src/index.ts'),
       '@yolo-saliency/node': src('./packages/node/src/index.ts'),
+      '@yolo-saliency/runtime-onnx': src('./packages/runtime-onnx/src/index.ts'),
+      '@yolo-saliency/native': src('./native/src/index.ts'),
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts', 'native/test/**/*.test.ts'],
     // tfjs and wasm hold global state: run files in forked processes.
     pool: 'forks',
     testTimeout: 120_000,

@@ -33,6 +33,15 @@ const RUNTIME_PACKAGES: RuntimePackage[] = [
       return { register: () => m.registerTfjsRuntime(), listBackends: () => m.listTfjsBackends() };
     },
   },
+  {
+    // Priority 20 > tfjs's 10: `auto` takes it wherever onnxruntime-node and the addon load.
+    name: 'onnx',
+    packageName: '@yolo-saliency/runtime-onnx',
+    load: async () => {
+      const m = await import('@yolo-saliency/runtime-onnx');
+      return { register: () => m.registerOnnxRuntime(20), listBackends: () => m.listOnnxBackends() };
+    },
+  },
 ];
 
 interface LoadedPackage {
