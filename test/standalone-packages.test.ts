@@ -1,8 +1,9 @@
 /**
- * The packages stand alone: core, runtime-tfjs and node are packed with `pnpm pack`, installed
- * from their tarballs into a scratch project outside the workspace (npm, registry for their
- * third-party dependencies), and a consumer written against the public API only is typechecked
- * with tsc and run with node.
+ * The packages stand alone: core, runtime-tfjs, node, native (with its prebuilt binary) and
+ * runtime-onnx are packed with `pnpm pack`, installed from their tarballs into a scratch
+ * project outside the workspace (third-party dependencies from the registry, through pnpm's
+ * store), and a consumer written against the public API only is typechecked with tsc and run
+ * with node: the same explanation on both runtimes.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -13,7 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PACKAGES = ['core', 'runtime-tfjs', 'node'];
+/** Package folder -> tarball name stem. */
+const PACKAGES: Record<string, string> = {
+  'packages/core': 'core',
+  'packages/runtime-tfjs': 'runtime-tfjs',
+  'packages/node': 'node',
+  'packages/runtime-onnx': 'runtime-onnx',
+  native: 'native',
+};
 const scratch = mkdtempSync(join(tmpdir(), 'yolo-saliency-consumer-'));
 
 const execFileAsync = promisify(execFile);
@@ -34,14 +42,15 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('packed packages installed outside the workspace', () => {
   it('typecheck and run an explanation through the public API', { timeout: 900_000 }, async () => {
-    for (const name of PACKAGES) {
-      if (!existsSync(join(ROOT, 'packages', name, 'dist', 'index.js'))) {
-        throw new Error(`packages/${name} is not built: run \`pnpm build\` (\`pnpm test\` builds first)`);
+    for (const folder of Object.keys(PACKAGES)) {
+      if (!existsSync(join(ROOT, folder, 'dist', 'index.js'))) {
+        throw new Error(`${folder} is not built: run \`pnpm build\` (\`pnpm test\` builds first)`);
       }
     }
+    expect(existsSync(join(ROOT, 'native', 'prebuilds', 'linux-x64', 'yolo_saliency.node'))).toBe(true);
     const tarballs = join(scratch, 'tarballs');
-    for (const name of PACKAGES) {
-      await run('pnpm', ['pack', '--pack-destination', tarballs], join(ROOT, 'packages', name));
+    for (const folder of Object.keys(PACKAGES)) {
+      await run('pnpm', ['pack', '--pack-destination', tarballs], join(ROOT, folder));
     }
     const files = readdirSync(tarballs);
     const tarball = (name: string) => {
@@ -49,11 +58,15 @@ describe('packed packages installed outside the workspace', () => {
       if (!file) throw new Error(`no tarball for ${name} in ${files.join(', ')}`);
       return `file:./tarballs/${file}`;
     };
+    const specs = Object.fromEntries(Object.values(PACKAGES).map((n) => [`@yolo-saliency/${n}`, tarball(n)]));
     const project = {
       name: 'consumer',
       private: true,
       type: 'module',
-      dependencies: Object.fromEntries(PACKAGES.map((n) => [`@yolo-saliency/${n}`, tarball(n)])),
+      dependencies: specs,
+      // The tarballs name each other by version (workspace links are gone): point those at
+      // the tarballs too, as a project installing unpublished builds would.
+      pnpm: { overrides: specs },
     };
     writeFileSync(join(scratch, 'package.json'), JSON.stringify(project, null, 2));
     writeFileSync(
@@ -77,7 +90,10 @@ describe('packed packages installed outside the workspace', () => {
 
     // Workspace links are gone in the tarballs: each package names the others by version,
     // which npm satisfies with the tarballs installed at the top level.
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], scratch);
+    // No dependency build scripts run (pnpm's default): onnxruntime-node's would download CUDA
+    // libraries, and the native package must load its prebuilt binary as shipped.
+    await run('pnpm', ['install', '--ignore-workspace', '--config.auto-install-peers=false', '--reporter=silent'], scratch);
+    expect(existsSync(join(scratch, 'node_modules', '@yolo-saliency', 'native', 'prebuilds', 'linux-x64', 'yolo_saliency.node'))).toBe(true);
     expect(existsSync(join(scratch, 'node_modules', '@yolo-saliency', 'core', 'dist', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(scratch, 'node_modules', '@yolo-saliency', 'core', 'src'))).toBe(false);
 
@@ -92,6 +108,9 @@ describe('packed packages installed outside the workspace', () => {
     expect(result.finite).toBe(true);
     expect(result.nonZero).toBeGreaterThan(100);
     expect(result.backend).toBe('cpu');
+    expect(result.onnxBackend).toBe('onnxruntime-cpu');
+    expect(result.cosine).toBeGreaterThanOrEqual(0.9999);
+    expect(typeof result.cudaCompiled).toBe('boolean');
     expect(existsSync(join(out, 'vanilla.png'))).toBe(true);
     expect(existsSync(join(out, 'vanilla.npy'))).toBe(true);
   });
