@@ -19,7 +19,7 @@ export const MODEL_OPTIONS: Record<string, OptionSpec> = {
 
 export const RUNTIME_OPTIONS: Record<string, OptionSpec> = {
   runtime: { type: 'string', value: 'R', description: 'runtime: auto (default) or a name from `doctor`' },
-  backend: { type: 'string', value: 'B', description: 'backend within the runtime (tfjs: tensorflow-gpu, tensorflow, wasm, cpu)' },
+  backend: { type: 'string', value: 'B', description: 'backend within the runtime (onnx: auto, cpu, cuda; tfjs: tensorflow-gpu, tensorflow, wasm, cpu)' },
 };
 
 export interface ModelChoice {

@@ -6,7 +6,7 @@ import { UsageError } from '../cli-errors.js';
 import type { Command } from '../command.js';
 import { DEFAULT_IMAGE } from '../default-model.js';
 import { round } from '../json-summary.js';
-import { chooseModel, loadIntoRuntime, MODEL_OPTIONS } from '../model-options.js';
+import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
 import { medianMs, peakRssMb } from '../timing.js';
 
 /** A target every YOLO model has, so the benchmark never depends on what the weights detect. */
@@ -20,7 +20,7 @@ export const benchmarkCommand: Command = {
     options: {
       ...MODEL_OPTIONS,
       runtime: { type: 'string', value: 'LIST', description: `comma-separated runtimes (${runtimeNames().join(', ')}), each optionally with a backend (tfjs:wasm,tfjs:cpu) to compare them in one run; default auto`, multiple: true },
-      backend: { type: 'string', value: 'B', description: 'backend within the runtime (tfjs: tensorflow-gpu, tensorflow, wasm, cpu)' },
+      backend: RUNTIME_OPTIONS.backend,
       method: { type: 'string', value: 'LIST', description: `comma-separated methods or all (default all)`, multiple: true },
       batch: { type: 'string', value: 'B', description: 'images per runtime call for IG steps and SmoothGrad samples (default 8)' },
       repeat: { type: 'string', value: 'R', description: 'timed runs; the median is reported (default 5)' },
