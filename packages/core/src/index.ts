@@ -21,3 +21,4 @@ export * from './loaders/keras/index.js';
 export * from './preprocess/index.js';
 export * from './render/index.js';
 export * from './onnx/index.js';
+export { imagesPerCall, chunkRanges, sliceBatch, concatBatches } from './runtime/batch-chunks.js';

@@ -6,7 +6,7 @@ import { inferShapes, planVisualBackProp } from '@yolo-saliency/core';
 import type { BackwardOptions, ForwardResult, Graph, LoadedModel, RecordOptions, RuntimeInfo, Shape3, Tape, TensorData, VbpPlan } from '@yolo-saliency/core';
 import type { NativeGraphModel } from '@yolo-saliency/native';
 import type { Tensor } from 'onnxruntime-node';
-import { chunkRanges, concatBatches, sliceBatch } from './batch-chunks.js';
+import { chunkRanges, concatBatches, sliceBatch } from '@yolo-saliency/core';
 import type { Ort } from './dependencies.js';
 import { dimsText, nchwToNhwc, nhwcToNchw } from './layout.js';
 import { recordingKind, type SessionSet } from './sessions.js';

@@ -4,7 +4,8 @@ import type { BackwardOptions, ForwardResult, Graph, LoadedModel, RecordOptions,
 import { runBackward } from './backward.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { runForward } from './forward.js';
-import { chunkRanges, concatBatches, maxImagesPerChunk, sliceBatch } from './batch-chunks.js';
+import { chunkRanges, concatBatches, sliceBatch } from '@yolo-saliency/core';
+import { maxImagesPerChunk } from './batch-chunks.js';
 import { ChunkedTape, TfjsTape } from './tape.js';
 import { runVisualBackProp } from './visual-backprop.js';
 import { disposeWeights, type ConvWeights } from './weights.js';
