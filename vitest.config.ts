@@ -13,6 +13,7 @@ export default defineConfig({
       '@yolo-saliency/node': src('./packages/node/src/index.ts'),
       '@yolo-saliency/runtime-onnx': src('./packages/runtime-onnx/src/index.ts'),
       '@yolo-saliency/native': src('./native/src/index.ts'),
+      '@yolo-saliency/synthetic': src('./packages/synthetic/src/index.ts'),
     },
   },
   test: {
