@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearRuntimes, inferShapes, loadDarknet, registeredRuntimes, resolveRuntime, type Graph, type LoadedModel, type TensorData } from '@yolo-saliency/core';
-import { createOnnxRuntime, listOnnxBackends, registerOnnxRuntime } from '@yolo-saliency/runtime-onnx';
+import { createOnnxRuntime, listOnnxBackends, registerOnnxRuntime } from '../src/index.js';
 import { randomInput } from './helpers/random-input.js';
 import { nchwToNhwc, nhwcToNchw } from '../src/layout.js';
 import { flattenArgmax } from '../src/argmax-layout.js';

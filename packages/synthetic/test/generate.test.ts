@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateDataset, generateSample, maskBox, sampleSeed, SYNTHETIC_CLASSES, type SyntheticSample } from '@yolo-saliency/synthetic';
+import { generateDataset, generateSample, maskBox, sampleSeed, SYNTHETIC_CLASSES, type SyntheticSample } from '../src/index.js';
 
 const SIZE = 128;
 
