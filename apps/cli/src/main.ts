@@ -7,11 +7,12 @@ import { benchmarkCommand } from './commands/benchmark.js';
 import { convertCommand } from './commands/convert.js';
 import { detectCommand } from './commands/detect.js';
 import { doctorCommand } from './commands/doctor.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { explainCommand } from './commands/explain.js';
 import { generateDatasetCommand } from './commands/generate-dataset.js';
 import { infoCommand } from './commands/info.js';
 
-const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand, convertCommand, generateDatasetCommand];
+const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand, convertCommand, generateDatasetCommand, evaluateCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;

@@ -22,3 +22,4 @@ export * from './preprocess/index.js';
 export * from './render/index.js';
 export * from './onnx/index.js';
 export { imagesPerCall, chunkRanges, sliceBatch, concatBatches } from './runtime/batch-chunks.js';
+export * from './metrics/index.js';

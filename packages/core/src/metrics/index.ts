@@ -1,0 +1,12 @@
+export { pointingGame, POINTING_TOLERANCE } from './pointing-game.js';
+export type { PointingResult } from './pointing-game.js';
+export { spearman, averageRanks, pearson } from './spearman.js';
+export { trapezoidAuc } from './trapezoid.js';
+export { completenessError } from './completeness.js';
+export { pixelOrder } from './pixel-order.js';
+export type { PixelOrder } from './pixel-order.js';
+export { perturbationCurve, deletionCurve, insertionCurve, deletionAuc, insertionAuc, PERTURBATION_DEFAULTS } from './perturbation-curve.js';
+export type { PerturbationCurve, PerturbationOptions, MetricTarget } from './perturbation-curve.js';
+export { convsFromTop, randomizeConvs } from './randomize-graph.js';
+export { randomizationCheck, logitTarget } from './randomization.js';
+export type { RandomizationOptions, RandomizationPoint, RandomizationResult } from './randomization.js';
