@@ -1,42 +1,17 @@
 /**
  * The faithfulness metrics end to end on the tfjs runtime (cpu backend), on the small seeded
- * network of algorithms-tfjs.test.ts: convs with leaky, a maxpool, an upsample + concat
- * route and two yolo heads.
+ * network of helpers/small-yolo.ts: convs with leaky, a maxpool, an upsample + concat route
+ * and two yolo heads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convsFromTop, createSeededRandom, deletionCurve, explain, GraphBuilder, insertionCurve, randomizationCheck, referenceForward, resolveTarget, targetValueAndHeadGradients } from '@yolo-saliency/core';
-import type { Graph, LoadedModel, TensorData } from '@yolo-saliency/core';
+import { convsFromTop, deletionCurve, explain, insertionCurve, randomizationCheck, referenceForward, resolveTarget, targetValueAndHeadGradients } from '@yolo-saliency/core';
+import type { LoadedModel, TensorData } from '@yolo-saliency/core';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
+import { SMALL_YOLO_SIZE, smallYoloGraph, smallYoloInput } from './helpers/small-yolo.js';
 
-const SIZE = 32;
-
-function seededGraph(): Graph {
-  const random = createSeededRandom(2024);
-  const b = new GraphBuilder();
-  const conv = (name: string, input: number, channels: number, filters: number, kernel: number, stride: number, pads: number | { top: number; left: number; bottom: number; right: number }, headBias?: number[]) => {
-    const fanIn = channels * kernel * kernel;
-    const scale = Math.sqrt(6 / fanIn);
-    const weights = Float32Array.from({ length: filters * fanIn }, () => (random.uniform() * 2 - 1) * scale);
-    const bias = Float32Array.from({ length: filters }, (_, f) => headBias?.[f] ?? (random.uniform() - 0.5) * 0.2);
-    return b.conv(name, input, { filters, channels, kernel, stride, pads, weights, bias });
-  };
-  const headBias = Array.from({ length: 14 }, (_, c) => (c % 7 === 4 ? 1.5 : c % 7 >= 5 ? 1 : 0));
-  const c1 = b.activation('leaky_1', conv('conv_1', 0, 3, 8, 3, 1, 1), 'leaky');
-  const p1 = b.maxpool('pool_1', c1, 2, 2);
-  const c2 = b.activation('leaky_2', conv('conv_2', p1, 8, 16, 3, 2, { top: 1, left: 1, bottom: 0, right: 0 }), 'leaky');
-  const c3 = b.activation('leaky_3', conv('conv_3', c2, 16, 16, 3, 2, 1), 'leaky');
-  b.yolo('yolo_0', conv('head_0', c3, 16, 14, 1, 1, 0, headBias), [[20, 24], [30, 28]], 2);
-  const up = b.upsample('up', c3, 2);
-  const route = b.concat('route', [up, c2]);
-  b.yolo('yolo_1', conv('head_1', route, 32, 14, 3, 1, 1, headBias), [[6, 8], [12, 10]], 2);
-  return b.build({ inputSize: [SIZE, SIZE], classNames: ['a', 'b'], source: 'test' });
-}
-
-const graph = seededGraph();
-const input: TensorData = (() => {
-  const random = createSeededRandom(7);
-  return { dims: [1, SIZE, SIZE, 3], data: Float32Array.from({ length: SIZE * SIZE * 3 }, () => random.uniform()) };
-})();
+const SIZE = SMALL_YOLO_SIZE;
+const graph = smallYoloGraph();
+const input: TensorData = smallYoloInput();
 const RAW_TARGET = 'raw:scale=0,anchor=0,y=2,x=2,channel=6';
 const runtime = createTfjsRuntime();
 let model: LoadedModel;
