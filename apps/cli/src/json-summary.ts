@@ -1,5 +1,6 @@
 /** JSON shapes the CLI prints (kept in one place: tests and scripts read them). */
 import type { Detection, RuntimeInfo } from '@yolo-saliency/core';
+import type { ModelChoice } from './model-options.js';
 
 export interface DetectionJson {
   className: string;
@@ -17,6 +18,16 @@ export function detectionJson(detection: Detection, box: [number, number, number
     score: round(detection.score, 6),
     objectness: round(detection.objectness, 6),
     box: box.map((v) => round(v, 2)) as DetectionJson['box'],
+  };
+}
+
+/** Which model ran, and whether its weights are real: every summary starts with it. */
+export function modelJson(choice: ModelChoice): { model: string; modelDescription: string; weightsSource: string; untrained: boolean } {
+  return {
+    model: choice.modelPath,
+    modelDescription: choice.modelFile.description,
+    weightsSource: choice.modelFile.weightsSource,
+    untrained: choice.modelFile.weightsSource === 'seeded',
   };
 }
 

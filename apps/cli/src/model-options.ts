@@ -67,3 +67,8 @@ export async function loadIntoRuntime(
   const model = await runtime.load(graph, options);
   return { model, info: model.info };
 }
+
+/** Seeded weights explain nothing real: say so on stderr (JSON output carries `untrained`). */
+export function warnIfUntrained(choice: ModelChoice, json: boolean): void {
+  if (choice.modelFile.weightsSource === 'seeded' && !json) process.stderr.write(`warning: ${choice.modelFile.description}\n`);
+}

@@ -5,8 +5,8 @@ import { writeFileAtomic, writeImage } from '@yolo-saliency/node';
 import { UsageError, wantsStack } from '../cli-errors.js';
 import type { Command } from '../command.js';
 import { readImageInput } from '../image-input.js';
-import { detectionJson, runtimeJson, type DetectionJson } from '../json-summary.js';
-import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
+import { detectionJson, modelJson, runtimeJson, type DetectionJson } from '../json-summary.js';
+import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS, warnIfUntrained } from '../model-options.js';
 import { eachImage, type ImageFailure } from '../each-image.js';
 import { createProgress } from '../progress.js';
 import { imageBox, renderDetections } from '../render-outputs.js';
@@ -43,7 +43,7 @@ export const detectCommand: Command = {
     const choice = await chooseModel(args, 'detect');
     const { model, info } = await loadIntoRuntime(choice.modelFile.graph, choice.inputSize, args.string('runtime') ?? 'auto', args.string('backend'), 'detect');
     const json = args.flag('json');
-    if (choice.modelFile.weightsSource === 'seeded' && !json) process.stderr.write(`warning: ${choice.modelFile.description}\n`);
+    warnIfUntrained(choice, json);
     await mkdir(out, { recursive: true });
 
     const progress = createProgress(args.positionals.length > 1);
@@ -72,9 +72,7 @@ export const detectCommand: Command = {
 
     if (json) {
       const summary = {
-        model: choice.modelPath,
-        weightsSource: choice.modelFile.weightsSource,
-        untrained: choice.modelFile.weightsSource === 'seeded',
+        ...modelJson(choice),
         ...runtimeJson(info),
         inputSize: choice.inputSize,
         scoreThreshold,

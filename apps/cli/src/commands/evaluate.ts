@@ -9,7 +9,7 @@ import type { ParsedArgs } from '../cli-args.js';
 import { oneLine, UsageError } from '../cli-errors.js';
 import type { Command } from '../command.js';
 import { readImageInput } from '../image-input.js';
-import { runtimeJson } from '../json-summary.js';
+import { modelJson, runtimeJson } from '../json-summary.js';
 import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
 import { createProgress } from '../progress.js';
 
@@ -97,7 +97,7 @@ export const evaluateCommand: Command = {
     }
     const aggregates = aggregate(results, settings.methods);
     if (args.flag('json')) {
-      const summary = { model: choice.modelPath, weightsSource: choice.modelFile.weightsSource, ...runtimeJson(info), inputSize: choice.inputSize, target: settings.target, metrics: settings.metrics, steps: settings.steps, images: results, aggregates, errors };
+      const summary = { ...modelJson(choice), ...runtimeJson(info), inputSize: choice.inputSize, target: settings.target, metrics: settings.metrics, steps: settings.steps, images: results, aggregates, errors };
       process.stdout.write(JSON.stringify(summary) + '\n');
     } else {
       printTable(aggregates, results.length);

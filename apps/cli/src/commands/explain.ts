@@ -7,8 +7,8 @@ import type { ParsedArgs } from '../cli-args.js';
 import { oneLine, UsageError, wantsStack } from '../cli-errors.js';
 import type { Command } from '../command.js';
 import { readImageInput } from '../image-input.js';
-import { detectionJson, round, runtimeJson, type DetectionJson } from '../json-summary.js';
-import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
+import { detectionJson, modelJson, round, runtimeJson, type DetectionJson } from '../json-summary.js';
+import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS, warnIfUntrained } from '../model-options.js';
 import { eachImage, type ImageFailure } from '../each-image.js';
 import type { OutputSet } from '../output-set.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -83,10 +83,7 @@ export const explainCommand: Command = {
     const choice = await chooseModel(args, 'explain');
     const { model, info } = await loadIntoRuntime(choice.modelFile.graph, choice.inputSize, args.string('runtime') ?? 'auto', args.string('backend'), 'explain');
     const json = args.flag('json');
-    const untrained = choice.modelFile.weightsSource === 'seeded';
-    if (untrained && !json) {
-      process.stderr.write(`warning: ${choice.modelFile.description}\n`);
-    }
+    warnIfUntrained(choice, json);
     await mkdir(settings.out, { recursive: true });
 
     const images = args.positionals;
@@ -106,10 +103,7 @@ export const explainCommand: Command = {
 
     if (json) {
       const summary = {
-        model: choice.modelPath,
-        modelDescription: choice.modelFile.description,
-        weightsSource: choice.modelFile.weightsSource,
-        untrained,
+        ...modelJson(choice),
         ...runtimeJson(info),
         inputSize: [choice.inputSize[0], choice.inputSize[1]],
         target: settings.target,
