@@ -8,11 +8,12 @@ import { convertCommand } from './commands/convert.js';
 import { detectCommand } from './commands/detect.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { evaluateDetectorCommand } from './commands/evaluate-detector.js';
 import { explainCommand } from './commands/explain.js';
 import { generateDatasetCommand } from './commands/generate-dataset.js';
 import { infoCommand } from './commands/info.js';
 
-const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand, convertCommand, generateDatasetCommand, evaluateCommand];
+const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand, convertCommand, generateDatasetCommand, evaluateCommand, evaluateDetectorCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;

@@ -10,3 +10,5 @@ export type { PerturbationCurve, PerturbationOptions, MetricTarget } from './per
 export { convsFromTop, randomizeConvs } from './randomize-graph.js';
 export { randomizationCheck, logitTarget } from './randomization.js';
 export type { RandomizationOptions, RandomizationPoint, RandomizationResult } from './randomization.js';
+export { meanAveragePrecision, interpolatedAp, DEFAULT_AP_IOU_THRESHOLD } from './average-precision.js';
+export type { AveragePrecisionOptions, ClassAveragePrecision, GroundTruthBox, ImageBoxes, MeanAveragePrecision, ScoredBox } from './average-precision.js';
