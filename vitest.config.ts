@@ -14,6 +14,7 @@ export default defineConfig({
       '@yolo-saliency/runtime-onnx': src('./packages/runtime-onnx/src/index.ts'),
       '@yolo-saliency/native': src('./native/src/index.ts'),
       '@yolo-saliency/synthetic': src('./packages/synthetic/src/index.ts'),
+      '@yolo-saliency/train': src('./packages/train/src/index.ts'),
     },
   },
   test: {

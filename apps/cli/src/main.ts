@@ -12,8 +12,9 @@ import { evaluateDetectorCommand } from './commands/evaluate-detector.js';
 import { explainCommand } from './commands/explain.js';
 import { generateDatasetCommand } from './commands/generate-dataset.js';
 import { infoCommand } from './commands/info.js';
+import { trainCommand } from './commands/train.js';
 
-const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand, convertCommand, generateDatasetCommand, evaluateCommand, evaluateDetectorCommand];
+const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand, convertCommand, generateDatasetCommand, trainCommand, evaluateCommand, evaluateDetectorCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;

@@ -5,3 +5,4 @@ export { iou } from './iou.js';
 export { nonMaxSuppression } from './nms.js';
 export { headGeometries, anchorOffset } from './head-geometry.js';
 export type { HeadGeometry } from './head-geometry.js';
+export { sigmoid, boxCentre, boxSize } from './yolo-math.js';

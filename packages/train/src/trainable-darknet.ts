@@ -1,0 +1,217 @@
+/**
+ * A darknet cfg as trainable tfjs variables: per conv an HWIO filter, and either a bias or
+ * batch norm (gamma, beta, running mean and variance). The forward pass walks the cfg layers
+ * the way darknet does; training mode normalises with batch statistics and updates the
+ * running ones, inference mode uses the running ones (what the saved .weights hold).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { darknetConvShapes, DARKNET_BN_EPSILON, type DarknetCfg, type DarknetConvLayer, type DarknetConvParams, type DarknetConvShape } from '@yolo-saliency/core';
+import { conv2dTrainable } from './conv2d-trainable.js';
+import { createSeededRandom, type SeededRandom } from '@yolo-saliency/core';
+
+/** tfjs-style epsilon inside the root; converted to darknet's (outside the root) on export. */
+export const TRAIN_BN_EPSILON = 1e-5;
+/** Running statistics: running = momentum * running + (1 - momentum) * batch. */
+export const BN_MOMENTUM = 0.97;
+const LEAKY_ALPHA = 0.1;
+
+interface ConvVariables {
+  shape: DarknetConvShape;
+  filter: tf.Variable<tf.Rank.R4>;
+  bias?: tf.Variable<tf.Rank.R1>;
+  gamma?: tf.Variable<tf.Rank.R1>;
+  beta?: tf.Variable<tf.Rank.R1>;
+  runningMean?: tf.Variable<tf.Rank.R1>;
+  runningVariance?: tf.Variable<tf.Rank.R1>;
+}
+
+/** Batch statistics seen in one training forward pass, applied after the step. */
+interface PendingStats {
+  conv: ConvVariables;
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+}
+
+function heNormal(random: SeededRandom, count: number, fanIn: number): Float32Array {
+  const std = Math.sqrt(2 / ((1 + LEAKY_ALPHA ** 2) * fanIn));
+  const out = new Float32Array(count);
+  for (let k = 0; k < count; k++) out[k] = random.normal() * std;
+  return out;
+}
+
+/** OIHW (darknet) <-> HWIO (tfjs). */
+export function hwioToOihw(hwio: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array {
+  const out = new Float32Array(hwio.length);
+  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) {
+    out[((o * ci + c) * kh + y) * kw + x] = hwio[((y * kw + x) * ci + c) * co + o];
+  }
+  return out;
+}
+
+export class TrainableDarknet {
+  readonly cfg: DarknetCfg;
+  private readonly convs: ConvVariables[];
+  private pending: PendingStats[] = [];
+
+  constructor(cfg: DarknetCfg, seed: number, headBiases?: (layer: DarknetConvLayer) => Float32Array | undefined) {
+    this.cfg = cfg;
+    const random = createSeededRandom(seed);
+    this.convs = darknetConvShapes(cfg).map((shape): ConvVariables => {
+      const { layer, channels } = shape;
+      const k = layer.size;
+      const filter = tf.variable(tf.tensor4d(heNormal(random, k * k * channels * layer.filters, k * k * channels), [k, k, channels, layer.filters]), true);
+      if (!layer.batchNormalize) {
+        const initial = headBiases?.(layer) ?? new Float32Array(layer.filters);
+        return { shape, filter, bias: tf.variable(tf.tensor1d(initial), true) };
+      }
+      return {
+        shape,
+        filter,
+        gamma: tf.variable(tf.ones([layer.filters]), true),
+        beta: tf.variable(tf.zeros([layer.filters]), true),
+        runningMean: tf.variable(tf.zeros([layer.filters]), false),
+        runningVariance: tf.variable(tf.ones([layer.filters]), false),
+      };
+    });
+  }
+
+  /** The variables the optimiser updates. */
+  trainableVariables(): tf.Variable[] {
+    return this.convs.flatMap((c) => [c.filter, c.bias, c.gamma, c.beta].filter((v): v is tf.Variable<tf.Rank.R4> | tf.Variable<tf.Rank.R1> => v !== undefined));
+  }
+
+  /** Weights only (for weight decay): biases and batch norm parameters are not decayed. */
+  filters(): tf.Variable[] {
+    return this.convs.map((c) => c.filter);
+  }
+
+  parameterCount(): number {
+    return this.trainableVariables().reduce((sum, v) => sum + v.size, 0);
+  }
+
+  /** Raw head tensors [B, H, W, anchors*(5+classes)], in cfg order. Input NHWC in [0, 1]. */
+  forward(input: tf.Tensor4D, training: boolean): tf.Tensor4D[] {
+    const outputs: tf.Tensor4D[] = [];
+    const heads: tf.Tensor4D[] = [];
+    let convIndex = 0;
+    for (const layer of this.cfg.layers) {
+      const previous = layer.index === 0 ? input : outputs[layer.index - 1];
+      let out: tf.Tensor4D;
+      switch (layer.type) {
+        case 'convolutional':
+          out = this.conv(this.convs[convIndex++], previous, training);
+          break;
+        case 'maxpool':
+          // Darknet's default padding (size-1, bottom/right) is 'same' for stride 1 and 'valid' for
+          // stride 2 on even sizes; padded pixels never win in either.
+          out = tf.maxPool(previous, layer.size, layer.stride, layer.stride === 1 ? 'same' : 'valid');
+          break;
+        case 'upsample':
+          out = tf.image.resizeNearestNeighbor(previous, [previous.shape[1] * layer.stride, previous.shape[2] * layer.stride]);
+          break;
+        case 'route':
+          out = layer.layers.length === 1 ? outputs[layer.layers[0]] : tf.concat(layer.layers.map((j) => outputs[j]), 3);
+          break;
+        case 'shortcut':
+          out = activate(tf.add(previous, outputs[layer.from]), layer.activation);
+          break;
+        case 'yolo':
+          heads.push(previous);
+          out = previous;
+          break;
+      }
+      outputs.push(out);
+    }
+    return heads;
+  }
+
+  private conv(c: ConvVariables, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    const { layer } = c.shape;
+    const p = layer.padding;
+    const padded = p > 0 ? tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]) : x;
+    let y = conv2dTrainable(padded, c.filter, layer.stride, layer.index !== 0);
+    if (c.bias) {
+      y = tf.add(y, c.bias);
+    } else {
+      let mean: tf.Tensor1D;
+      let variance: tf.Tensor1D;
+      if (training) {
+        const moments = tf.moments(y, [0, 1, 2]);
+        mean = moments.mean as tf.Tensor1D;
+        variance = moments.variance as tf.Tensor1D;
+        this.pending.push({ conv: c, mean: tf.keep(mean), variance: tf.keep(variance) });
+      } else {
+        mean = c.runningMean!;
+        variance = c.runningVariance!;
+      }
+      const scale = tf.mul(c.gamma!, tf.rsqrt(tf.add(variance, TRAIN_BN_EPSILON)));
+      y = tf.add(tf.mul(tf.sub(y, mean), scale), c.beta!);
+    }
+    return activate(y, layer.activation);
+  }
+
+  /** Fold the batch statistics of the last training forward pass into the running ones. */
+  updateRunningStatistics(): void {
+    for (const { conv, mean, variance } of this.pending) {
+      tf.tidy(() => {
+        conv.runningMean!.assign(tf.add(tf.mul(conv.runningMean!, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM)));
+        conv.runningVariance!.assign(tf.add(tf.mul(conv.runningVariance!, BN_MOMENTUM), tf.mul(variance, 1 - BN_MOMENTUM)));
+      });
+      mean.dispose();
+      variance.dispose();
+    }
+    this.pending = [];
+  }
+
+  /** Drop the statistics of a forward pass that is not followed by an update (e.g. a failed step). */
+  discardRunningStatistics(): void {
+    for (const { mean, variance } of this.pending) {
+      mean.dispose();
+      variance.dispose();
+    }
+    this.pending = [];
+  }
+
+  /**
+   * The parameters as darknet stores them. Darknet divides by sqrt(var) + 1e-6 where training
+   * divided by sqrt(var + 1e-5): the stored variance is adjusted so both give the same scale.
+   */
+  async darknetParams(): Promise<DarknetConvParams[]> {
+    const params: DarknetConvParams[] = [];
+    for (const c of this.convs) {
+      const { layer, channels } = c.shape;
+      const k = layer.size;
+      const weights = hwioToOihw(await c.filter.data() as Float32Array, k, k, channels, layer.filters);
+      if (c.bias) {
+        params.push({ biases: Float32Array.from(await c.bias.data()), weights });
+        continue;
+      }
+      const variance = await c.runningVariance!.data();
+      const rollingVariance = Float32Array.from(variance, (v) => (Math.sqrt(v + TRAIN_BN_EPSILON) - DARKNET_BN_EPSILON) ** 2);
+      params.push({
+        biases: Float32Array.from(await c.beta!.data()),
+        batchNorm: { scales: Float32Array.from(await c.gamma!.data()), rollingMean: Float32Array.from(await c.runningMean!.data()), rollingVariance },
+        weights,
+      });
+    }
+    return params;
+  }
+
+  dispose(): void {
+    this.discardRunningStatistics();
+    for (const c of this.convs) for (const v of [c.filter, c.bias, c.gamma, c.beta, c.runningMean, c.runningVariance]) v?.dispose();
+  }
+}
+
+function activate(x: tf.Tensor4D, activation: string): tf.Tensor4D {
+  switch (activation) {
+    case 'leaky':
+      return tf.leakyRelu(x, LEAKY_ALPHA);
+    case 'relu':
+      return tf.relu(x);
+    case 'logistic':
+      return tf.sigmoid(x);
+    default:
+      return x;
+  }
+}
