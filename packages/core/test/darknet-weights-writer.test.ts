@@ -20,6 +20,13 @@ describe('encodeDarknetWeights', () => {
     expect(read.params).toEqual(params);
   });
 
+  it('reads from a Node Buffer that is a view into a larger memory (as readFile may return)', () => {
+    const bytes = encodeDarknetWeights(convs, params, 7);
+    const view = Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from(bytes)]).subarray(12);
+    expect(view.byteOffset).toBeGreaterThan(0);
+    expect(readDarknetWeights(view, convs, { weightsName: 'w.weights', cfgName: 'w.cfg' }).params).toEqual(params);
+  });
+
   it('refuses parameters that do not fit the cfg', () => {
     expect(() => encodeDarknetWeights(convs, params.slice(0, 1))).toThrow(/1 parameter sets for 2 conv layers/);
     expect(() => encodeDarknetWeights(convs, [params[0], { biases: ramp(3, 0), weights: ramp(5, 0) }])).toThrow(/conv layer 1: weights has 5 floats, expected 6/);

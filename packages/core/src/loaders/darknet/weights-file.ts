@@ -40,7 +40,9 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Copy `count` little-endian floats starting at `offset` into a new array. */
 function readFloats(bytes: Uint8Array, offset: number, count: number): Float32Array {
-  if (littleEndian) return new Float32Array(bytes.slice(offset, offset + count * 4).buffer);
+  // Uint8Array's own slice always copies; a Node Buffer's slice is a view into a (possibly
+  // pooled, larger) ArrayBuffer, whose .buffer would start somewhere else entirely.
+  if (littleEndian) return new Float32Array(Uint8Array.prototype.slice.call(bytes, offset, offset + count * 4).buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4);
   const out = new Float32Array(count);
   for (let k = 0; k < count; k++) out[k] = view.getFloat32(k * 4, true);
