@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle has no gradient functions; the union package registers them all
 // (into tfjs-core's global registry, so the one engine the backends use sees them).
 import '@tensorflow/tfjs';
-import type { DarknetCfg, DarknetConvLayer } from '@yolo-saliency/core';
+import type { DarknetCfg, DarknetConvLayer, DarknetConvParams } from '@yolo-saliency/core';
 import type { HeadLayout } from './anchor-assignment.js';
 import { negativeMask } from './ignore-mask.js';
 import { learningRate } from './learning-rate.js';
@@ -29,6 +29,8 @@ export interface TrainOptions {
   imagePool?: number;
   learningRate?: number;
   warmupSteps?: number;
+  /** Start from these saved parameters (darknet layout, e.g. readDarknetWeights) instead of random ones. */
+  initialParams?: DarknetConvParams[];
   /** Called after every step; a returned promise is awaited (e.g. to save a checkpoint). */
   onStep?: (report: StepReport, model: TrainableDarknet) => void | Promise<void>;
 }
@@ -45,7 +47,7 @@ export interface StepReport {
 export interface TrainResult {
   model: TrainableDarknet;
   history: StepReport[];
-  settings: Required<Omit<TrainOptions, 'onStep'>>;
+  settings: Required<Omit<TrainOptions, 'onStep' | 'initialParams'>>;
 }
 
 /** Objectness prior: start every cell at p(object) = 1% so the first steps are not swamped by negatives. */
@@ -85,6 +87,7 @@ export async function trainDetector(cfg: DarknetCfg, options: TrainOptions): Pro
   if (!(Number.isInteger(settings.steps) && settings.steps >= 1)) throw new RangeError(`train: steps must be a positive integer, got ${settings.steps}`);
   const size = cfg.width;
   const model = new TrainableDarknet(cfg, settings.seed, headBiasInit(cfg));
+  if (options.initialParams) await model.loadDarknetParams(options.initialParams);
   const layouts = headLayouts(cfg, model);
   const optimizer = tf.train.adam(settings.learningRate);
   const variables = model.trainableVariables();

@@ -48,6 +48,14 @@ export function hwioToOihw(hwio: Float32Array, kh: number, kw: number, ci: numbe
   return out;
 }
 
+export function oihwToHwio(oihw: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array {
+  const out = new Float32Array(oihw.length);
+  for (let o = 0; o < co; o++) for (let c = 0; c < ci; c++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) {
+    out[((y * kw + x) * ci + c) * co + o] = oihw[((o * ci + c) * kh + y) * kw + x];
+  }
+  return out;
+}
+
 export class TrainableDarknet {
   readonly cfg: DarknetCfg;
   private readonly convs: ConvVariables[];
@@ -195,6 +203,29 @@ export class TrainableDarknet {
       });
     }
     return params;
+  }
+
+  /**
+   * Start from saved darknet parameters (e.g. to continue a run): the inverse of darknetParams.
+   * Adam's moments are not saved, so the optimiser restarts; batch norm statistics carry over.
+   */
+  async loadDarknetParams(params: DarknetConvParams[]): Promise<void> {
+    if (params.length !== this.convs.length) throw new Error(`${this.cfg.fileName}: ${params.length} saved conv layers for ${this.convs.length} in the cfg`);
+    this.convs.forEach((c, k) => {
+      const { layer, channels } = c.shape;
+      const p = params[k];
+      const kk = layer.size;
+      c.filter.assign(tf.tensor4d(oihwToHwio(p.weights, kk, kk, channels, layer.filters), c.filter.shape));
+      if (c.bias) {
+        c.bias.assign(tf.tensor1d(p.biases));
+        return;
+      }
+      if (!p.batchNorm) throw new Error(`${this.cfg.fileName}: conv layer ${layer.index} has batch norm but the saved parameters do not`);
+      c.beta!.assign(tf.tensor1d(p.biases));
+      c.gamma!.assign(tf.tensor1d(p.batchNorm.scales));
+      c.runningMean!.assign(tf.tensor1d(p.batchNorm.rollingMean));
+      c.runningVariance!.assign(tf.tensor1d(Float32Array.from(p.batchNorm.rollingVariance, (v) => Math.max(0, (Math.sqrt(v) + DARKNET_BN_EPSILON) ** 2 - TRAIN_BN_EPSILON))));
+    });
   }
 
   dispose(): void {

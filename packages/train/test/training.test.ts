@@ -2,9 +2,9 @@
 // darknet loader to exactly the network that was trained (batch norm in inference mode).
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { loadDarknet, parseDarknetCfg, referenceForward } from '@yolo-saliency/core';
+import { darknetConvShapes, loadDarknet, parseDarknetCfg, readDarknetWeights, referenceForward } from '@yolo-saliency/core';
 import { selectTfjsBackend } from '@yolo-saliency/runtime-tfjs';
-import { darknetWeightsBytes, syntheticBatch, trainDetector } from '../src/index.js';
+import { darknetWeightsBytes, syntheticBatch, trainDetector, TrainableDarknet } from '../src/index.js';
 import { SMALL_CFG } from './small-cfg.js';
 
 describe('trainDetector', () => {
@@ -39,6 +39,12 @@ describe('trainDetector', () => {
       });
       expect(error / scale).toBeLessThan(1e-5);
     });
+    // Loading the saved parameters into a fresh model gives the same network again (the --init path).
+    const resumed = new TrainableDarknet(cfg, 99);
+    await resumed.loadDarknetParams(readDarknetWeights(bytes, darknetConvShapes(cfg), { weightsName: 'w', cfgName: 'small.cfg' }).params);
+    const again = resumed.forward(tf.tensor4d(batch.pixels, batch.shape), false).map((t) => t.dataSync());
+    again.forEach((head, h) => head.forEach((v, k) => expect(Math.abs(v - trained[h][k])).toBeLessThan(1e-4 * (1 + Math.abs(v)))));
+    resumed.dispose();
     model.dispose();
   });
 

@@ -5,7 +5,7 @@
  * half-written file.
  */
 import { readFile } from 'node:fs/promises';
-import { parseDarknetCfg } from '@yolo-saliency/core';
+import { darknetConvShapes, parseDarknetCfg, readDarknetWeights, type DarknetConvParams } from '@yolo-saliency/core';
 import { fileError, messageOf, writeFileAtomic } from '@yolo-saliency/node';
 import { selectTfjsBackend } from '@yolo-saliency/runtime-tfjs';
 import { darknetWeightsBytes, trainDetector, type StepReport } from '@yolo-saliency/train';
@@ -29,7 +29,7 @@ export const trainCommand: Command = {
   spec: {
     name: 'train',
     summary: 'Train a small YOLOv3-style darknet cfg on synthetic shapes (tfjs runtime) and save .weights',
-    usage: 'train --cfg FILE --out WEIGHTS [--steps N] [--batch N] [--learning-rate LR] [--seed S] [--data-seed S] [--checkpoint-every N] [--backend B]',
+    usage: 'train --cfg FILE --out WEIGHTS [--steps N] [--batch N] [--learning-rate LR] [--seed S] [--data-seed S] [--init WEIGHTS] [--checkpoint-every N] [--backend B]',
     options: {
       cfg: { type: 'string', value: 'FILE', description: 'darknet .cfg to train (square input; [yolo] classes = 4 synthetic classes)' },
       out: { type: 'string', value: 'WEIGHTS', description: 'the .weights file to write (also WEIGHTS.train.json: settings, loss curve, wall time)' },
@@ -39,6 +39,7 @@ export const trainCommand: Command = {
       seed: { type: 'string', value: 'S', description: 'seed of the initial weights (default 0)' },
       'data-seed': { type: 'string', value: 'S', description: 'seed of the synthetic training images (default 0; evaluate-detector holds out seed 1000003)' },
       'checkpoint-every': { type: 'string', value: 'N', description: 'write WEIGHTS every N steps as well as at the end (default 250)' },
+      init: { type: 'string', value: 'WEIGHTS', description: 'start from these .weights for the same cfg (e.g. to continue a run) instead of random weights' },
       backend: { type: 'string', value: 'B', description: 'tfjs backend: auto (default), tensorflow-gpu, tensorflow, wasm, cpu' },
     },
     notes: 'Every step draws new synthetic images (4 classes: circle, square, triangle, cross) at the cfg size, so the\nrun is reproducible from its seeds and never sees the held-out images. Progress goes to stderr every 10 steps.',
@@ -66,6 +67,21 @@ export const trainCommand: Command = {
     } catch (error) {
       throw fileError(cfgPath, messageOf(error), error);
     }
+    let initialParams: DarknetConvParams[] | undefined;
+    const init = args.string('init');
+    if (init) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(init);
+      } catch (error) {
+        throw fileError(init, `cannot read the initial weights: ${messageOf(error)}`, error);
+      }
+      try {
+        initialParams = readDarknetWeights(bytes, darknetConvShapes(cfg), { weightsName: init, cfgName: cfgPath }).params;
+      } catch (error) {
+        throw fileError(init, messageOf(error), error);
+      }
+    }
     const backend = await selectTfjsBackend(args.string('backend') ?? 'auto');
     for (const note of backend.notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`training ${cfgPath} on tfjs ${backend.name} (${backend.device}): ${steps} steps of ${batchSize} images\n`);
@@ -83,6 +99,7 @@ export const trainCommand: Command = {
       learningRate: peak,
       seed,
       dataSeed,
+      initialParams,
       onStep: async (report, model) => {
         const done = report.step + 1;
         if (done % LOG_EVERY === 0 || done === steps) process.stderr.write(stepLine(report, report.elapsedMs / done));
@@ -94,7 +111,7 @@ export const trainCommand: Command = {
     const log = {
       cfg: cfgPath,
       backend: backend.name,
-      settings: result.settings,
+      settings: { ...result.settings, init: init ?? null },
       parameters: result.model.parameterCount(),
       wallSeconds: Math.round(wallMs / 1000),
       loss: result.history.filter((r) => (r.step + 1) % LOG_EVERY === 0).map((r) => ({ step: r.step + 1, loss: +r.loss.toFixed(4), ...Object.fromEntries(Object.entries(r.terms).map(([k, v]) => [k, +v.toFixed(4)])) })),
