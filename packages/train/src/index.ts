@@ -12,3 +12,4 @@ export { headLoss, bceWithLogits } from './yolo-loss.js';
 export { learningRate } from './learning-rate.js';
 export { syntheticBatch } from './synthetic-batch.js';
 export { darknetWeightsBytes } from './save-weights.js';
+export { maxPoolTrainable, upsampleTrainable } from './trainable-layers.js';

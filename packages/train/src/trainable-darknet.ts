@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { darknetConvShapes, DARKNET_BN_EPSILON, type DarknetCfg, type DarknetConvLayer, type DarknetConvParams, type DarknetConvShape } from '@yolo-saliency/core';
 import { conv2dTrainable } from './conv2d-trainable.js';
+import { maxPoolTrainable, upsampleTrainable } from './trainable-layers.js';
 import { createSeededRandom, type SeededRandom } from '@yolo-saliency/core';
 
 /** tfjs-style epsilon inside the root; converted to darknet's (outside the root) on export. */
@@ -110,12 +111,10 @@ export class TrainableDarknet {
           out = this.conv(this.convs[convIndex++], previous, training);
           break;
         case 'maxpool':
-          // Darknet's default padding (size-1, bottom/right) is 'same' for stride 1 and 'valid' for
-          // stride 2 on even sizes; padded pixels never win in either.
-          out = tf.maxPool(previous, layer.size, layer.stride, layer.stride === 1 ? 'same' : 'valid');
+          out = maxPoolTrainable(previous, layer.size, layer.stride);
           break;
         case 'upsample':
-          out = tf.image.resizeNearestNeighbor(previous, [previous.shape[1] * layer.stride, previous.shape[2] * layer.stride]);
+          out = upsampleTrainable(previous, layer.stride);
           break;
         case 'route':
           out = layer.layers.length === 1 ? outputs[layer.layers[0]] : tf.concat(layer.layers.map((j) => outputs[j]), 3);
