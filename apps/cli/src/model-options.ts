@@ -11,9 +11,9 @@ import { UsageError } from './cli-errors.js';
 import { defaultModelPaths } from './default-model.js';
 
 export const MODEL_OPTIONS: Record<string, OptionSpec> = {
-  model: { type: 'string', value: 'M', description: 'model: darknet .cfg, Keras .h5 or .keras, or .onnx (default: bundled yolov3-tiny, untrained)' },
-  weights: { type: 'string', value: 'W', description: 'darknet .weights for a .cfg (without: seeded, untrained weights)' },
-  names: { type: 'string', value: 'N', description: 'class names file, one per line' },
+  model: { type: 'string', value: 'M', description: 'model: darknet .cfg, Keras .h5 or .keras, or .onnx (default: bundled shapes detector, trained: fixtures/shapes/)' },
+  weights: { type: 'string', value: 'W', description: "darknet .weights for --model's .cfg (without: seeded, untrained weights); without --model: in place of the bundled detector's weights" },
+  names: { type: 'string', value: 'N', description: 'class names file, one per line (default with the bundled model: fixtures/shapes/shapes.names)' },
   'input-size': { type: 'string', value: 'N', description: "network input size N x N (a multiple of the model's largest stride)" },
 };
 
@@ -33,11 +33,12 @@ export interface ModelChoice {
 /** Load the model file named by --model (or the default) and settle the input size. */
 export async function chooseModel(args: ParsedArgs, command: string): Promise<ModelChoice> {
   const given = args.string('model');
-  const defaults = given ? undefined : defaultModelPaths();
+  const weights = args.string('weights');
+  // Without --model, --weights are for the bundled cfg (e.g. a training checkpoint).
+  const defaults = given ? undefined : defaultModelPaths(weights);
   const modelPath = given ?? defaults!.model;
-  if (!given && args.string('weights')) throw new UsageError('--weights needs --model (the .cfg it belongs to)', command);
   const modelFile = await loadModelFile(modelPath, {
-    weights: args.string('weights'),
+    weights: weights ?? defaults?.weights,
     names: args.string('names') ?? defaults?.names,
   });
   const size = args.number('input-size', { integer: true, min: 1 });

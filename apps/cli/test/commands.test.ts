@@ -5,20 +5,21 @@ import { ensureBuilt, fixture, lines, runCli } from './run-cli.js';
 describe('yolo-saliency info, doctor, benchmark, help', () => {
   beforeAll(() => ensureBuilt());
 
-  it('info prints one table row per layer', async () => {
+  it('info prints one table row per layer of the bundled model', async () => {
     const r = await runCli(['info', '--input-size', '96']);
     expect(r.code).toBe(0);
-    const { graph } = await loadModelFile(fixture('darknet/yolov3-tiny.cfg'));
+    const { graph } = await loadModelFile(fixture('shapes/shapes-yolov3-tiny.cfg'));
     const out = lines(r.stdout);
     const rules = out.flatMap((l, k) => (/^-+$/.test(l) ? [k] : []));
     expect(rules).toHaveLength(2);
     const rows = out.slice(rules[0] + 1, rules[1]);
     expect(rows).toHaveLength(graph.nodes.length);
     expect(rows[0]).toMatch(/^\s*0\s+\S+\s+input\s+96x96x3/);
-    expect(r.stdout).toMatch(/UNTRAINED/);
-    // The heads at 96: 3x3 (stride 32) and 6x6 (stride 16), 3 anchors x 85 channels.
-    expect(r.stdout).toMatch(/3x3x255/);
-    expect(r.stdout).toMatch(/6x6x255/);
+    expect(r.stdout).toMatch(/trained weights from file/);
+    expect(r.stdout).not.toMatch(/UNTRAINED/);
+    // The heads at 96: 3x3 (stride 32) and 6x6 (stride 16), 3 anchors x (5 + 4 classes) channels.
+    expect(r.stdout).toMatch(/3x3x27/);
+    expect(r.stdout).toMatch(/6x6x27/);
   });
 
   it('doctor lists tfjs and what auto picks', async () => {
@@ -57,7 +58,7 @@ describe('yolo-saliency info, doctor, benchmark, help', () => {
     const { join } = await import('node:path');
     const out = await mkdtemp(join(tmpdir(), 'ys-cli-detect-'));
     try {
-      // Threshold 0 keeps the best candidates (after NMS) even from untrained weights.
+      // Threshold 0 keeps the best candidates (after NMS) even on a photo the shapes model was not made for.
       const r = await runCli(['detect', fixture('images/dog.jpg'), '--input-size', '64', '--backend', 'cpu', '--score-threshold', '0', '--json', '--out', out]);
       expect(r.code).toBe(0);
       const summary = JSON.parse(r.stdout);

@@ -12,33 +12,38 @@ describe('yolo-saliency convert', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('converts the default model, and `info --model out.onnx` shows the same rows', async () => {
-    const out = join(dir, 'tiny.onnx');
+  it('converts the default (trained shapes) model, and `info --model out.onnx` shows the same rows', async () => {
+    const out = join(dir, 'shapes.onnx');
     const r = await runCli(['convert', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/wrote .*tiny\.onnx \(\d+\.\d MiB, opset 13, input \[N,3,416,416\], heads head0 \[N,255,13,13\] head1 \[N,255,26,26\]\)/);
-    expect((await stat(out)).size).toBeGreaterThan(30 << 20);
+    // 3 anchors x (5 + 4 classes) = 27 channels, at strides 32 and 16 of 128.
+    expect(r.stdout).toMatch(/wrote .*shapes\.onnx \(\d+\.\d MiB, opset 13, input \[N,3,128,128\], heads head0 \[N,27,4,4\] head1 \[N,27,8,8\]\)/);
     // The atomic write leaves no temporary file behind.
-    expect(await readdir(dir)).toEqual(['tiny.onnx']);
+    expect(await readdir(dir)).toEqual(['shapes.onnx']);
 
-    const original = JSON.parse((await runCli(['info', '--json', '--input-size', '96'])).stdout);
-    const converted = JSON.parse((await runCli(['info', '--json', '--input-size', '96', '--model', out])).stdout);
+    const original = JSON.parse((await runCli(['info', '--json'])).stdout);
+    const converted = JSON.parse((await runCli(['info', '--json', '--model', out])).stdout);
     expect(converted.layers).toEqual(original.layers);
     expect(converted.heads).toEqual(original.heads);
-    expect(converted.classNames).toEqual(original.classNames);
-    expect(converted.classNames[0]).toBe('person');
-    // Converted from seeded weights: still untrained, and still said so.
-    expect(converted.weightsSource).toBe('seeded');
-    expect(converted.description).toMatch(/^tiny\.onnx \(onnx, .*UNTRAINED/);
+    expect(converted.classNames).toEqual(['circle', 'square', 'triangle', 'cross']);
+    expect(converted.weightsSource).toBe('file');
+    // Every weight travels as float32.
+    const parameters = original.layers.reduce((sum: number, l: { parameters: number }) => sum + l.parameters, 0);
+    expect((await stat(out)).size).toBeGreaterThan(4 * parameters);
   });
 
-  it('writes the tape outputs with --tape at the given input size', async () => {
+  it('writes the tape outputs with --tape at the given input size, and a seeded model stays untrained', async () => {
     const out = join(dir, 'tape.onnx');
-    const r = await runCli(['convert', '--model', fixture('darknet/yolov3-tiny.cfg'), '--input-size', '64', '--tape', '--out', out]);
+    const r = await runCli(['convert', '--model', fixture('darknet/yolov3-tiny.cfg'), '--names', fixture('darknet/coco.names'), '--input-size', '64', '--tape', '--out', out]);
     expect(r.code).toBe(0);
     // yolov3-tiny: 11 leaky signs, 6 maxpool argmax, 11 means.
     expect(r.stdout).toMatch(/input \[N,3,64,64\], heads head0 \[N,255,2,2\] head1 \[N,255,4,4\], 28 tape outputs\)/);
+    const converted = JSON.parse((await runCli(['info', '--json', '--model', out])).stdout);
+    expect(converted.classNames[0]).toBe('person');
+    // Converted from seeded weights: still untrained, and still said so.
+    expect(converted.weightsSource).toBe('seeded');
+    expect(converted.description).toMatch(/^tape\.onnx \(onnx, .*UNTRAINED/);
   });
 
   it('refuses an --out that is not .onnx and a missing --out', async () => {

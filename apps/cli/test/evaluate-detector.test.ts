@@ -101,7 +101,8 @@ describe('yolo-saliency evaluate-detector', () => {
   });
 
   it("refuses a model whose class names differ from the dataset's, naming both", async () => {
-    const r = await runCli(['evaluate-detector', '--count', '1', '--size', '64']);
+    const photoModel = ['--model', fixture('darknet/yolov3-tiny.cfg'), '--names', fixture('darknet/coco.names')];
+    const r = await runCli(['evaluate-detector', ...photoModel, '--count', '1', '--size', '64']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the classes of the generated images \(circle, square, triangle, cross\) differ from the class names of the model .*yolov3-tiny\.cfg \(person, bicycle, .*80 in all\)\)/);
   });

@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImage, readNpy, writeNpy } from '@yolo-saliency/node';
 import { ensureBuilt, fixture, runCli } from './run-cli.js';
 
-// The bundled tiny model at 64x64 keeps every run to a second or two. Its heads are 2x2
-// (stride 32) and 4x4 (stride 16); this raw target exists in any YOLO model at that size.
+// The bundled shapes model and yolov3-tiny at 64x64 keep every run short. Both
+// have heads 2x2 (stride 32) and 4x4 (stride 16); this raw target exists in each at that size.
 const TARGET = 'raw:scale=1,anchor=0,y=2,x=1,channel=4';
 const SMALL = ['--input-size', '64', '--target', TARGET, '--runtime', 'tfjs', '--backend', 'cpu'];
+/** The bundled photo model: yolov3-tiny with COCO names and seeded (untrained) weights. */
+const PHOTO_MODEL = ['--model', fixture('darknet/yolov3-tiny.cfg'), '--names', fixture('darknet/coco.names')];
 
 describe('yolo-saliency explain', () => {
   let out: string;
@@ -20,13 +22,13 @@ describe('yolo-saliency explain', () => {
     await rm(out, { recursive: true, force: true });
   });
 
-  it('writes overlays, a panel and raw maps, and a JSON summary', async () => {
+  it('writes overlays, a panel and raw maps, and a JSON summary (bundled trained model)', async () => {
     const methods = 'vanilla,integrated-gradients,visual-backprop';
     const r = await runCli(['explain', fixture('images/dog.jpg'), '--method', methods, '--steps', '4', ...SMALL, '--save-raw', '--json', '--out', out]);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ runtime: 'tfjs', backend: 'cpu', weightsSource: 'seeded', untrained: true, inputSize: [64, 64], target: TARGET });
+    expect(summary).toMatchObject({ runtime: 'tfjs', backend: 'cpu', weightsSource: 'file', untrained: false, inputSize: [64, 64], target: TARGET });
     expect(typeof summary.device).toBe('string');
     expect(summary.errors).toEqual([]);
     const [image] = summary.images;
@@ -64,12 +66,12 @@ describe('yolo-saliency explain', () => {
     expect(panelMeta.width).toBeGreaterThan(2 * 416);
   });
 
-  it('takes a .npy input at the network size as is, and prints a human summary', async () => {
+  it('takes a .npy input at the network size as is, and prints a human summary warning of seeded weights', async () => {
     const input = join(out, 'pattern.npy');
     const data = Float32Array.from({ length: 64 * 64 * 3 }, (_, i) => (i % 97) / 96);
     await writeNpy(input, { dims: [64, 64, 3], data });
     const vanillaOut = join(out, 'npy');
-    const r = await runCli(['explain', input, '--method', 'vanilla', ...SMALL, '--save-raw', '--out', vanillaOut]);
+    const r = await runCli(['explain', input, '--method', 'vanilla', ...PHOTO_MODEL, ...SMALL, '--save-raw', '--out', vanillaOut]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: .*UNTRAINED/);
     expect(r.stdout).toMatch(/pattern\.npy: \d+ detection\(s\); target raw:/);

@@ -4,7 +4,7 @@ import type { MethodName, TensorData } from '@yolo-saliency/core';
 import { readImage, runtimeNames } from '@yolo-saliency/node';
 import { UsageError } from '../cli-errors.js';
 import type { Command } from '../command.js';
-import { DEFAULT_IMAGE } from '../default-model.js';
+import { DEFAULT_IMAGE, PHOTO_IMAGE } from '../default-model.js';
 import { round } from '../json-summary.js';
 import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
 import { medianMs, peakRssMb } from '../timing.js';
@@ -34,7 +34,8 @@ export const benchmarkCommand: Command = {
       'msPerMap: median milliseconds of one explain() of one image (its forward included);',
       'mapsPerSecond = 1000 / msPerMap; forwardMs: median plain forward of one image on that runtime',
       '(so msPerMap / forwardMs is each method\'s cost in forwards);',
-      'peakRssMb: peak resident memory of the process so far. The input is the bundled dog.jpg.',
+      'peakRssMb: peak resident memory of the process so far. The input is the bundled shapes.png for the',
+      'bundled model, the bundled photo dog.jpg for a model given with --model.',
     ].join('\n'),
   },
   async run(args) {
@@ -54,7 +55,7 @@ export const benchmarkCommand: Command = {
 
     const choice = await chooseModel(args, 'benchmark');
     const [height, width] = choice.inputSize;
-    const input = await benchmarkInput(choice.inputSize);
+    const input = await benchmarkInput(choice.isDefault ? DEFAULT_IMAGE : PHOTO_IMAGE, choice.inputSize);
     if (!json) process.stderr.write(`model: ${choice.modelFile.description}\n`);
 
     for (const entry of runtimes) {
@@ -99,9 +100,12 @@ export const benchmarkCommand: Command = {
   },
 };
 
-/** The bundled photo letterboxed to the input size (a smooth pattern if it is missing). */
-async function benchmarkInput(inputSize: [number, number]): Promise<TensorData> {
-  if (existsSync(DEFAULT_IMAGE)) return letterboxImage(await readImage(DEFAULT_IMAGE), inputSize).input;
+/**
+ * A bundled image of the kind the model was made for, letterboxed to the input size (a smooth
+ * pattern if it is missing). Timings hardly depend on it; the image keeps the maps meaningful.
+ */
+async function benchmarkInput(image: string, inputSize: [number, number]): Promise<TensorData> {
+  if (existsSync(image)) return letterboxImage(await readImage(image), inputSize).input;
   const [h, w] = inputSize;
   const data = new Float32Array(h * w * 3);
   for (let i = 0; i < data.length; i++) data[i] = 0.5 + 0.5 * Math.sin(i * 0.01);
