@@ -40,9 +40,30 @@ export function assignAnchor(box: TrainingBox['box'], heads: HeadLayout[], input
       if (iou > best.iou) best = { head, anchor: a, iou };
     }),
   );
-  const { grid } = heads[best.head];
+  return placeInCell(box, heads, inputSize, best.head, best.anchor);
+}
+
+function placeInCell(box: TrainingBox['box'], heads: HeadLayout[], inputSize: number, head: number, anchor: number): Assignment {
+  const { grid } = heads[head];
   const cx = (box[0] + box[2]) / 2;
   const cy = (box[1] + box[3]) / 2;
   const cell = (centre: number) => Math.min(grid - 1, Math.max(0, Math.floor((centre / inputSize) * grid)));
-  return { head: best.head, anchor: best.anchor, cellX: cell(cx), cellY: cell(cy) };
+  return { head, anchor, cellX: cell(cx), cellY: cell(cy) };
+}
+
+/**
+ * The best anchor, plus every other anchor (any head) whose shape IoU with the box exceeds
+ * `threshold`, as darknet's `iou_thresh` option does: more positives per object, so the class
+ * and box terms learn from more examples per step. threshold >= 1 gives YOLOv3's single anchor.
+ */
+export function assignAnchors(box: TrainingBox['box'], heads: HeadLayout[], inputSize: number, threshold: number): Assignment[] {
+  const best = assignAnchor(box, heads, inputSize);
+  const size: [number, number] = [box[2] - box[0], box[3] - box[1]];
+  const extra: Assignment[] = [];
+  heads.forEach((layout, head) =>
+    layout.anchors.forEach((anchor, a) => {
+      if ((head !== best.head || a !== best.anchor) && shapeIou(size, anchor) > threshold) extra.push(placeInCell(box, heads, inputSize, head, a));
+    }),
+  );
+  return [best, ...extra];
 }

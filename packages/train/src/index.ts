@@ -3,7 +3,7 @@ export { trainDetector } from './train-detector.js';
 export type { TrainOptions, TrainResult, StepReport } from './train-detector.js';
 export { TrainableDarknet, hwioToOihw, oihwToHwio, TRAIN_BN_EPSILON } from './trainable-darknet.js';
 export { conv2dTrainable, conv2dFilterGradient, conv2dInputGradient } from './conv2d-trainable.js';
-export { assignAnchor, shapeIou } from './anchor-assignment.js';
+export { assignAnchor, assignAnchors, shapeIou } from './anchor-assignment.js';
 export type { HeadLayout, TrainingBox, Assignment } from './anchor-assignment.js';
 export { buildHeadTargets } from './yolo-targets.js';
 export type { HeadTargets } from './yolo-targets.js';

@@ -29,6 +29,11 @@ export interface TrainOptions {
   imagePool?: number;
   learningRate?: number;
   warmupSteps?: number;
+  /**
+   * Shape IoU above which an object is also assigned to anchors other than its best one
+   * (darknet's iou_thresh; default 1 = YOLOv3's single best anchor).
+   */
+  anchorIouThreshold?: number;
   /** Start from these saved parameters (darknet layout, e.g. readDarknetWeights) instead of random ones. */
   initialParams?: DarknetConvParams[];
   /** Called after every step; a returned promise is awaited (e.g. to save a checkpoint). */
@@ -81,6 +86,7 @@ export async function trainDetector(cfg: DarknetCfg, options: TrainOptions): Pro
     steps: options.steps,
     batchSize: options.batchSize ?? 16,
     imagePool: options.imagePool ?? 0,
+    anchorIouThreshold: options.anchorIouThreshold ?? 1,
     learningRate: options.learningRate ?? 2e-3,
     warmupSteps: options.warmupSteps ?? Math.min(200, Math.ceil(options.steps / 10)),
   };
@@ -97,7 +103,7 @@ export async function trainDetector(cfg: DarknetCfg, options: TrainOptions): Pro
   for (let step = 0; step < settings.steps; step++) {
     const first = step * settings.batchSize;
     const batch = syntheticBatch(settings.dataSeed, settings.imagePool ? first % settings.imagePool : first, settings.batchSize, { size }, settings.imagePool);
-    const targets = buildHeadTargets(batch.boxes, layouts, size, classes);
+    const targets = buildHeadTargets(batch.boxes, layouts, size, classes, settings.anchorIouThreshold);
     const lr = learningRate(step, settings.steps, settings.learningRate, settings.warmupSteps);
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
     let terms = { xy: 0, wh: 0, objectness: 0, classes: 0 };

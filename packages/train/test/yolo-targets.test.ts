@@ -1,6 +1,6 @@
 // Anchor assignment, target layout and the ignore mask on hand-computed cases.
 import { describe, expect, it } from 'vitest';
-import { assignAnchor, buildHeadTargets, negativeMask, shapeIou, type HeadLayout } from '../src/index.js';
+import { assignAnchor, assignAnchors, buildHeadTargets, negativeMask, shapeIou, type HeadLayout } from '../src/index.js';
 
 // Two heads as in the shapes model at 128 px: stride 32 (4x4) with the large anchors, stride 16 (8x8) with the small.
 const HEADS: HeadLayout[] = [
@@ -20,6 +20,16 @@ describe('assignAnchor', () => {
     expect(a).toEqual({ head: 1, anchor: 1, cellX: 3, cellY: 4 });
     // 48x48 box: anchor 51x51 on the 4x4 head; centre (100, 20) is in cell (3, 0).
     expect(assignAnchor([76, -4, 124, 44], HEADS, 128)).toEqual({ head: 0, anchor: 2, cellX: 3, cellY: 0 });
+  });
+
+  it('with a threshold also assigns every other anchor of similar shape, on any head', () => {
+    // 28x28: best 32x32 (IoU 0.766) on the 4x4 head; 24x24 (0.735) on the 8x8 head; 41x41 (0.466) is below 0.5.
+    const box: [number, number, number, number] = [50, 50, 78, 78];
+    expect(assignAnchors(box, HEADS, 128, 0.5)).toEqual([
+      { head: 0, anchor: 0, cellX: 2, cellY: 2 },
+      { head: 1, anchor: 2, cellX: 4, cellY: 4 },
+    ]);
+    expect(assignAnchors(box, HEADS, 128, 1)).toEqual([{ head: 0, anchor: 0, cellX: 2, cellY: 2 }]);
   });
 
   it('refuses an empty box', () => {

@@ -29,7 +29,7 @@ export const trainCommand: Command = {
   spec: {
     name: 'train',
     summary: 'Train a small YOLOv3-style darknet cfg on synthetic shapes (tfjs runtime) and save .weights',
-    usage: 'train --cfg FILE --out WEIGHTS [--steps N] [--batch N] [--learning-rate LR] [--seed S] [--data-seed S] [--init WEIGHTS] [--checkpoint-every N] [--backend B]',
+    usage: 'train --cfg FILE --out WEIGHTS [--steps N] [--batch N] [--learning-rate LR] [--seed S] [--data-seed S] [--anchor-iou T] [--init WEIGHTS] [--checkpoint-every N] [--backend B]',
     options: {
       cfg: { type: 'string', value: 'FILE', description: 'darknet .cfg to train (square input; [yolo] classes = 4 synthetic classes)' },
       out: { type: 'string', value: 'WEIGHTS', description: 'the .weights file to write (also WEIGHTS.train.json: settings, loss curve, wall time)' },
@@ -39,6 +39,7 @@ export const trainCommand: Command = {
       seed: { type: 'string', value: 'S', description: 'seed of the initial weights (default 0)' },
       'data-seed': { type: 'string', value: 'S', description: 'seed of the synthetic training images (default 0; evaluate-detector holds out seed 1000003)' },
       'checkpoint-every': { type: 'string', value: 'N', description: 'write WEIGHTS every N steps as well as at the end (default 250)' },
+      'anchor-iou': { type: 'string', value: 'T', description: "also assign each object to every anchor whose shape IoU with it exceeds T (darknet's iou_thresh; default 1 = the single best anchor)" },
       init: { type: 'string', value: 'WEIGHTS', description: 'start from these .weights for the same cfg (e.g. to continue a run) instead of random weights' },
       backend: { type: 'string', value: 'B', description: 'tfjs backend: auto (default), tensorflow-gpu, tensorflow, wasm, cpu' },
     },
@@ -53,6 +54,7 @@ export const trainCommand: Command = {
     const peak = args.number('learning-rate', { min: 1e-7, max: 1 }) ?? 2e-3;
     const seed = args.number('seed', { min: 0, max: 2 ** 32 - 1, integer: true }) ?? 0;
     const dataSeed = args.number('data-seed', { min: 0, max: 2 ** 32 - 1, integer: true }) ?? 0;
+    const anchorIouThreshold = args.number('anchor-iou', { min: 0, max: 1 }) ?? 1;
     const checkpointEvery = args.number('checkpoint-every', { min: 1, integer: true }) ?? 250;
 
     let text: string;
@@ -100,6 +102,7 @@ export const trainCommand: Command = {
       seed,
       dataSeed,
       initialParams,
+      anchorIouThreshold,
       onStep: async (report, model) => {
         const done = report.step + 1;
         if (done % LOG_EVERY === 0 || done === steps) process.stderr.write(stepLine(report, report.elapsedMs / done));
