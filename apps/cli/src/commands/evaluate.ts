@@ -22,8 +22,11 @@ interface MethodMetrics {
   deletion?: { auc: number; randomAuc: number };
   insertion?: { auc: number; randomAuc: number };
   completenessError?: number;
-  /** Spearman at full re-initialisation (whole image, and over the non-zero support). */
-  randomization?: { spearman: number; supportSpearman: number };
+  /**
+   * Spearman at full re-initialisation: of the abs-max maps over the whole image and over the
+   * non-zero support, and of the signed maps (Adebayo et al. report both abs and signed).
+   */
+  randomization?: { spearman: number; supportSpearman: number; signedSpearman: number };
 }
 
 interface ImageMetrics {
@@ -64,7 +67,8 @@ export const evaluateCommand: Command = {
       'deletion/insertion: trapezoid AUC of the explained score over the fraction of pixels removed (set to 0)',
       'or revealed on a black image, most salient first; randomAuc is the same with a seeded random order.',
       'randomization: Spearman between the maps of the model and of the model with every conv re-initialised',
-      '(same output logits); supportSpearman counts only pixels where either map is non-zero.',
+      '(same output logits); supportSpearman counts only pixels where either map is non-zero; signedSpearman',
+      'compares the signed maps, channels kept (rho sign).',
     ].join('\n'),
   },
   async run(args) {
@@ -160,7 +164,7 @@ async function evaluateImage(path: string, model: LoadedModel, load: (g: Graph) 
     if (want('randomization')) {
       const convs = convsFromTop(model.graph).length;
       const check = await randomizationCheck(model.graph, input, load, { method, target: s.target, schedule: [convs], seed: s.seed, explainOptions: { steps: s.igSteps } });
-      row.randomization = { spearman: check.full!, supportSpearman: check.fullSupport! };
+      row.randomization = { spearman: check.full!, supportSpearman: check.fullSupport!, signedSpearman: check.fullSigned! };
     }
     methods.push(row);
   }
@@ -177,6 +181,7 @@ interface Aggregate {
   meanCompletenessError?: number;
   meanSpearmanFull?: number;
   meanSupportSpearmanFull?: number;
+  meanSignedSpearmanFull?: number;
 }
 
 /** Mean of the defined, non-NaN values; undefined when there are none. */
@@ -198,6 +203,7 @@ function aggregate(results: ImageMetrics[], methods: MethodName[]): Aggregate[] 
       meanCompletenessError: mean(rows.map((r) => r.completenessError)),
       meanSpearmanFull: mean(rows.map((r) => r.randomization?.spearman)),
       meanSupportSpearmanFull: mean(rows.map((r) => r.randomization?.supportSpearman)),
+      meanSignedSpearmanFull: mean(rows.map((r) => r.randomization?.signedSpearman)),
     };
     return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as unknown as Aggregate;
   });
@@ -207,10 +213,10 @@ function printTable(aggregates: Aggregate[], images: number): void {
   const cell = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3)).padStart(10);
   const lines = [
     `${images} image(s); means over images (deletion: lower is better; insertion: higher; rand = random-order baseline)`,
-    `${'method'.padEnd(22)}${'pointing'.padStart(10)}${'deletion'.padStart(10)}${'del rand'.padStart(10)}${'insertion'.padStart(10)}${'ins rand'.padStart(10)}${'IG compl'.padStart(10)}${'rho full'.padStart(10)}${'rho supp'.padStart(10)}`,
+    `${'method'.padEnd(22)}${'pointing'.padStart(10)}${'deletion'.padStart(10)}${'del rand'.padStart(10)}${'insertion'.padStart(10)}${'ins rand'.padStart(10)}${'IG compl'.padStart(10)}${'rho full'.padStart(10)}${'rho supp'.padStart(10)}${'rho sign'.padStart(10)}`,
     ...aggregates.map(
       (a) =>
-        `${a.method.padEnd(22)}${cell(a.pointingAccuracy)}${cell(a.meanDeletionAuc)}${cell(a.meanDeletionRandomAuc)}${cell(a.meanInsertionAuc)}${cell(a.meanInsertionRandomAuc)}${cell(a.meanCompletenessError)}${cell(a.meanSpearmanFull)}${cell(a.meanSupportSpearmanFull)}`,
+        `${a.method.padEnd(22)}${cell(a.pointingAccuracy)}${cell(a.meanDeletionAuc)}${cell(a.meanDeletionRandomAuc)}${cell(a.meanInsertionAuc)}${cell(a.meanInsertionRandomAuc)}${cell(a.meanCompletenessError)}${cell(a.meanSpearmanFull)}${cell(a.meanSupportSpearmanFull)}${cell(a.meanSignedSpearmanFull)}`,
     ),
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -57,9 +57,10 @@ export interface RandomizationResult {
   /** The raw-logit target both models explain. */
   target: string;
   curve: RandomizationPoint[];
-  /** spearman and supportSpearman at full re-initialisation (every conv). */
+  /** spearman, supportSpearman and signedSpearman at full re-initialisation (every conv). */
   full?: number;
   fullSupport?: number;
+  fullSigned?: number;
 }
 
 export async function randomizationCheck(
@@ -116,7 +117,7 @@ export async function randomizationCheck(
     });
   }
   const full = curve.find((p) => p.k === convs.length);
-  return { method: options.method, target, curve, full: full?.spearman, fullSupport: full?.supportSpearman };
+  return { method: options.method, target, curve, full: full?.spearman, fullSupport: full?.supportSpearman, fullSigned: full?.signedSpearman };
 }
 
 /** Spearman over the pixels where either map is non-zero (NaN when fewer than 2). */
