@@ -58,12 +58,13 @@ export async function loadIntoRuntime(
   runtimeName: string,
   backend: string | undefined,
   command: string,
+  threads?: number,
 ): Promise<{ model: LoadedModel; info: RuntimeInfo }> {
   await setupRuntimes();
   if (!runtimeNames().includes(runtimeName)) {
     throw new UsageError(`unknown runtime '${runtimeName}' (choose ${runtimeNames().join(', ')})`, command);
   }
-  const options = { inputSize, backend };
+  const options = { inputSize, backend, ...(threads === undefined ? {} : { threads }) };
   const { runtime } = await resolveRuntime(runtimeName, options);
   const model = await runtime.load(graph, options);
   return { model, info: model.info };

@@ -10,7 +10,7 @@ export const fixture = (p: string) => `${ROOT}fixtures/${p}`;
 /** `pnpm test` builds first (turbo); a bare `vitest run` of this folder builds here if needed. */
 export function ensureBuilt(): void {
   if (existsSync(MAIN)) return;
-  for (const project of ['packages/core', 'packages/synthetic', 'packages/runtime-tfjs', 'packages/node', 'apps/cli']) {
+  for (const project of ['packages/core', 'packages/synthetic', 'packages/runtime-tfjs', 'packages/node', 'packages/train', 'apps/cli']) {
     execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${project}/tsconfig.build.json`], { cwd: ROOT, stdio: 'inherit' });
   }
 }

@@ -28,6 +28,7 @@ export const benchmarkCommand: Command = {
       steps: { type: 'string', value: 'N', description: 'Integrated Gradients steps (default 20)' },
       samples: { type: 'string', value: 'N', description: 'SmoothGrad samples (default 25)' },
       target: { type: 'string', value: 'SPEC', description: `target (default ${DEFAULT_BENCH_TARGET}, valid for any model)` },
+      threads: { type: 'string', value: 'N', description: 'CPU threads for every runtime (default: each runtime\'s own; tfjs wasm runs 1 in Node whatever is asked)' },
       json: { type: 'boolean', description: 'print JSON lines (otherwise a table)' },
     },
     notes: [
@@ -52,6 +53,7 @@ export const benchmarkCommand: Command = {
     const samples = args.number('samples', { integer: true, min: 1 });
     const target = args.string('target') ?? DEFAULT_BENCH_TARGET;
     const json = args.flag('json');
+    const threads = args.number('threads', { integer: true, min: 1, max: 1024 });
 
     const choice = await chooseModel(args, 'benchmark');
     const [height, width] = choice.inputSize;
@@ -62,7 +64,7 @@ export const benchmarkCommand: Command = {
       // 'tfjs:cpu' pins a backend for this entry, so several backends compare side by side.
       const [runtimeName, entryBackend] = entry.split(':');
       const backend = entryBackend || args.string('backend');
-      const { model, info } = await loadIntoRuntime(choice.modelFile.graph, choice.inputSize, runtimeName, backend, 'benchmark');
+      const { model, info } = await loadIntoRuntime(choice.modelFile.graph, choice.inputSize, runtimeName, backend, 'benchmark', threads);
       try {
         const forwardMs = await medianMs(() => model.forward(input), warmup, repeat);
         for (const method of methods) {
