@@ -50,9 +50,9 @@ describe('TrainableDarknet gradients', () => {
     // Variable 0: conv_0's filter (upstream of every pool and the upsample); 1: its gamma; last: a head bias.
     for (const v of [0, 1, variables.length - 1]) {
       const variable = variables[v];
-      const g = grads[variable.name].dataSync();
+      const g = grads[variable.name].dataSync() as Float32Array;
       const at = g.reduce((best, x, k) => (Math.abs(x) > Math.abs(g[best]) ? k : best), 0);
-      const base = variable.dataSync().slice();
+      const base = (variable.dataSync() as Float32Array).slice();
       const shifted = (delta: number) => {
         const values = base.slice();
         values[at] += delta;
