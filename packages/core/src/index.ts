@@ -17,6 +17,8 @@ export * from './util/index.js';
 export * from './algorithms/vbp-plan.js';
 export * from './loaders/darknet/index.js';
 export * from './graph/summary.js';
+export { hwioToOihw, oihwToHwio } from './graph/filter-layout.js';
+export type { FilterShape } from './graph/filter-layout.js';
 export * from './loaders/keras/index.js';
 export * from './preprocess/index.js';
 export * from './render/index.js';

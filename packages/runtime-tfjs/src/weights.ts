@@ -3,6 +3,7 @@
  * ONNX); tfjs convolutions want HWIO, so the transpose happens here, once, not per call.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { oihwToHwio as oihwToHwioLayout } from '@yolo-saliency/core';
 import type { ConvNode, Graph } from '@yolo-saliency/core';
 
 export interface ConvWeights {
@@ -13,21 +14,9 @@ export interface ConvWeights {
   backwardFilter?: tf.Tensor4D;
 }
 
-/** OIHW -> HWIO on the host (a plain index permutation). */
+/** A conv node's OIHW weights as HWIO, on the host (a plain index permutation). */
 export function oihwToHwio(node: ConvNode): Float32Array {
-  const { filters: o, channels: c } = node;
-  const [kh, kw] = node.kernel;
-  const out = new Float32Array(node.weights.length);
-  for (let f = 0; f < o; f++) {
-    for (let ci = 0; ci < c; ci++) {
-      for (let y = 0; y < kh; y++) {
-        for (let x = 0; x < kw; x++) {
-          out[((y * kw + x) * c + ci) * o + f] = node.weights[((f * c + ci) * kh + y) * kw + x];
-        }
-      }
-    }
-  }
-  return out;
+  return oihwToHwioLayout(node.weights, [node.kernel[0], node.kernel[1], node.channels, node.filters]);
 }
 
 /** Upload every conv's weights; entries are indexed by node. Dispose with `disposeWeights`. */

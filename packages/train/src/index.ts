@@ -1,7 +1,7 @@
 // Public API of @yolo-saliency/train.
 export { trainDetector } from './train-detector.js';
 export type { TrainOptions, TrainResult, StepReport } from './train-detector.js';
-export { TrainableDarknet, hwioToOihw, oihwToHwio, TRAIN_BN_EPSILON } from './trainable-darknet.js';
+export { TrainableDarknet, TRAIN_BN_EPSILON } from './trainable-darknet.js';
 export { conv2dTrainable, conv2dFilterGradient, conv2dInputGradient } from './conv2d-trainable.js';
 export { assignAnchor, assignAnchors, shapeIou } from './anchor-assignment.js';
 export type { HeadLayout, TrainingBox, Assignment } from './anchor-assignment.js';

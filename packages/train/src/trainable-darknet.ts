@@ -5,10 +5,9 @@
  * running ones, inference mode uses the running ones (what the saved .weights hold).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { darknetConvShapes, DARKNET_BN_EPSILON, type DarknetCfg, type DarknetConvLayer, type DarknetConvParams, type DarknetConvShape } from '@yolo-saliency/core';
+import { createSeededRandom, darknetConvShapes, DARKNET_BN_EPSILON, hwioToOihw, oihwToHwio, type SeededRandom, type DarknetCfg, type DarknetConvLayer, type DarknetConvParams, type DarknetConvShape } from '@yolo-saliency/core';
 import { conv2dTrainable } from './conv2d-trainable.js';
 import { maxPoolTrainable, upsampleTrainable } from './trainable-layers.js';
-import { createSeededRandom, type SeededRandom } from '@yolo-saliency/core';
 
 /** tfjs-style epsilon inside the root; converted to darknet's (outside the root) on export. */
 export const TRAIN_BN_EPSILON = 1e-5;
@@ -37,23 +36,6 @@ function heNormal(random: SeededRandom, count: number, fanIn: number): Float32Ar
   const std = Math.sqrt(2 / ((1 + LEAKY_ALPHA ** 2) * fanIn));
   const out = new Float32Array(count);
   for (let k = 0; k < count; k++) out[k] = random.normal() * std;
-  return out;
-}
-
-/** OIHW (darknet) <-> HWIO (tfjs). */
-export function hwioToOihw(hwio: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array {
-  const out = new Float32Array(hwio.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) {
-    out[((o * ci + c) * kh + y) * kw + x] = hwio[((y * kw + x) * ci + c) * co + o];
-  }
-  return out;
-}
-
-export function oihwToHwio(oihw: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array {
-  const out = new Float32Array(oihw.length);
-  for (let o = 0; o < co; o++) for (let c = 0; c < ci; c++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) {
-    out[((y * kw + x) * ci + c) * co + o] = oihw[((o * ci + c) * kh + y) * kw + x];
-  }
   return out;
 }
 
@@ -188,7 +170,7 @@ export class TrainableDarknet {
     for (const c of this.convs) {
       const { layer, channels } = c.shape;
       const k = layer.size;
-      const weights = hwioToOihw(await c.filter.data() as Float32Array, k, k, channels, layer.filters);
+      const weights = hwioToOihw(await c.filter.data(), [k, k, channels, layer.filters]);
       if (c.bias) {
         params.push({ biases: Float32Array.from(await c.bias.data()), weights });
         continue;
@@ -214,7 +196,7 @@ export class TrainableDarknet {
       const { layer, channels } = c.shape;
       const p = params[k];
       const kk = layer.size;
-      c.filter.assign(tf.tensor4d(oihwToHwio(p.weights, kk, kk, channels, layer.filters), c.filter.shape));
+      c.filter.assign(tf.tensor4d(oihwToHwio(p.weights, [kk, kk, channels, layer.filters]), c.filter.shape));
       if (c.bias) {
         c.bias.assign(tf.tensor1d(p.biases));
         return;

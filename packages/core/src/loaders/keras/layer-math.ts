@@ -5,6 +5,7 @@
  */
 import type { Pads } from '../../graph/types.js';
 import type { StoredArray } from './hdf5-file.js';
+import { hwioToOihw as hwioToOihwLayout } from '../../graph/filter-layout.js';
 
 export const ZERO_PADS: Pads = { top: 0, left: 0, bottom: 0, right: 0 };
 
@@ -49,16 +50,7 @@ export function intPair(value: unknown): [number, number] | undefined {
 /** Keras kernels are HWIO ([kh, kw, in, out]); the IR wants OIHW. */
 export function hwioToOihw(kernel: StoredArray): Float32Array {
   const [kh, kw, c, o] = kernel.shape;
-  const src = kernel.data;
-  const out = new Float32Array(src.length);
-  for (let f = 0; f < o; f++) {
-    for (let ci = 0; ci < c; ci++) {
-      for (let y = 0; y < kh; y++) {
-        for (let x = 0; x < kw; x++) out[((f * c + ci) * kh + y) * kw + x] = src[((y * kw + x) * c + ci) * o + f];
-      }
-    }
-  }
-  return out;
+  return hwioToOihwLayout(kernel.data, [kh, kw, c, o]);
 }
 
 export interface BatchNormParams {
