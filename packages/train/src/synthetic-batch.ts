@@ -3,6 +3,7 @@
  * detector cannot memorise a fixed set. Sample k of a run is generateSample(sampleSeed(seed, k)),
  * which makes a run reproducible and keeps it apart from held-out sets with other seeds.
  */
+import { letterboxImage } from '@yolo-saliency/core';
 import { generateSample, sampleSeed, type SampleOptions } from '@yolo-saliency/synthetic';
 import type { TrainingBox } from './anchor-assignment.js';
 
@@ -20,8 +21,9 @@ export function syntheticBatch(seed: number, firstSample: number, batchSize: num
   const boxes: TrainingBox[][] = [];
   for (let b = 0; b < batchSize; b++) {
     const { image, objects } = generateSample(sampleSeed(seed, pool ? (firstSample + b) % pool : firstSample + b), options);
-    const offset = b * size * size * 3;
-    for (let k = 0; k < image.data.length; k++) pixels[offset + k] = image.data[k] / 255;
+    // The preprocessing every command applies (at the network size: exactly pixel / 255), so the
+    // detector trains on the inputs it will be explained on.
+    pixels.set(letterboxImage(image, [size, size]).input.data, b * size * size * 3);
     boxes.push(objects.map(({ classIndex, box }) => ({ classIndex, box })));
   }
   return { pixels, shape: [batchSize, size, size, 3], boxes };
