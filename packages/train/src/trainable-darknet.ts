@@ -71,11 +71,6 @@ export class TrainableDarknet {
     return this.convs.flatMap((c) => [c.filter, c.bias, c.gamma, c.beta].filter((v): v is tf.Variable<tf.Rank.R4> | tf.Variable<tf.Rank.R1> => v !== undefined));
   }
 
-  /** Weights only (for weight decay): biases and batch norm parameters are not decayed. */
-  filters(): tf.Variable[] {
-    return this.convs.map((c) => c.filter);
-  }
-
   parameterCount(): number {
     return this.trainableVariables().reduce((sum, v) => sum + v.size, 0);
   }
