@@ -52,12 +52,15 @@ export function tensorFloats(t: OnnxTensor, where: string): Float32Array {
       for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
     } else out = Float32Array.from(t.floats ?? []);
   } else if (t.dataType === DATA_TYPE.FLOAT16) {
-    const halves: number[] = [];
     if (t.raw) {
       const view = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
-      for (let i = 0; i + 1 < t.raw.length; i += 2) halves.push(view.getUint16(i, true));
-    } else halves.push(...(t.ints ?? []));
-    out = Float32Array.from(halves, halfToFloat);
+      out = new Float32Array(t.raw.length >> 1);
+      for (let i = 0; i < out.length; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
+    } else {
+      // onnx.proto keeps non-raw float16 values in int32_data, one half per element (never spread:
+      // a weight tensor is larger than the call stack allows as arguments).
+      out = Float32Array.from(t.ints ?? [], halfToFloat);
+    }
   } else {
     throw new Error(`${where}: tensor '${t.name}' is ${dataTypeName(t.dataType)}, expected a float tensor`);
   }
