@@ -32,6 +32,8 @@ export class ProtoReader {
   /** The next field's number and wire type. */
   next(): ProtoField {
     const key = this.varint();
+    // A key is a uint32: field numbers end at 2^29 - 1.
+    if (key < 0 || key > 0xffffffff) throw this.error(`invalid field key ${key}`);
     const field = Math.floor(key / 8);
     const wireType = key % 8;
     if (field === 0) throw this.error('field number 0');
@@ -148,7 +150,8 @@ export class ProtoReader {
   }
 
   private take(length: number): Uint8Array {
-    if (length < 0 || this.pos + length > this.end) throw this.error(`truncated: ${length} bytes needed, ${this.end - this.pos} left`);
+    if (length < 0) throw this.error(`negative length ${length}`);
+    if (this.pos + length > this.end) throw this.error(`truncated: ${length} bytes needed, ${this.end - this.pos} left`);
     const view = this.buf.subarray(this.pos, this.pos + length);
     this.pos += length;
     return view;
