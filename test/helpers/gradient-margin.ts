@@ -1,0 +1,178 @@
+/**
+ * How far an input is from a point where the model's gradient jumps, measured in float64.
+ *
+ * A network of leaky/relu and maxpool is piecewise linear: its gradient changes abruptly
+ * where a leaky/relu input crosses 0 or where the two largest values of a maxpool window swap
+ * places. A float32 runtime computes every activation with a rounding error (at most ~7e-7
+ * of the layer's largest |value| in a 160 px tiny-yolo3, most values 10x less; about 1e-6 at
+ * the heads of small random graphs), so when an input lies closer to such a point than that,
+ * two correct float32 runtimes (or Keras) may fall on different sides of it and give
+ * different gradients, each right for its own rounding.
+ * Exact ties (equal in float64, e.g. in a flat image region or at relu's zeros) are not such
+ * points: every runtime computes both values identically and its tie rule decides (the first
+ * maximum in row-major order everywhere here).
+ *
+ * The float64 forward is written out here, plainly, rather than taken from core: the margin
+ * needs the unrounded values (core's reference returns float32), and two window values equal
+ * in float32 but not in float64 are exactly the near ties this looks for.
+ */
+import { inferShapes, type Graph, type Shape3, type TensorData } from '@yolo-saliency/core';
+
+/** Every node's output in float64, NHWC over the batch, with its per-image shape. */
+export interface Forward64 {
+  shapes: Shape3[];
+  batch: number;
+  values: Float64Array[];
+}
+
+export function forward64(graph: Graph, input: TensorData): Forward64 {
+  const [batch, height, width] = input.dims;
+  const shapes = inferShapes(graph, [height, width]);
+  const values: Float64Array[] = [];
+  graph.nodes.forEach((node, i) => {
+    const [oh, ow, oc] = shapes[i];
+    const x = node.inputs.length ? values[node.inputs[0]] : undefined;
+    const [h, w, c] = node.inputs.length ? shapes[node.inputs[0]] : [0, 0, 0];
+    const y = new Float64Array(batch * oh * ow * oc);
+    const at = (n: number, yy: number, xx: number, ch: number) => ((n * h + yy) * w + xx) * c + ch;
+    switch (node.kind) {
+      case 'input':
+        y.set(input.data);
+        break;
+      case 'conv': {
+        const [kh, kw] = node.kernel;
+        const { stride, pads, weights, bias } = node;
+        for (let n = 0; n < batch; n++)
+          for (let oy = 0; oy < oh; oy++)
+            for (let ox = 0; ox < ow; ox++)
+              for (let f = 0; f < oc; f++) {
+                let sum = bias[f];
+                for (let ky = 0; ky < kh; ky++) {
+                  const iy = oy * stride - pads.top + ky;
+                  if (iy < 0 || iy >= h) continue;
+                  for (let kx = 0; kx < kw; kx++) {
+                    const ix = ox * stride - pads.left + kx;
+                    if (ix < 0 || ix >= w) continue;
+                    for (let ci = 0; ci < c; ci++) sum += x![at(n, iy, ix, ci)] * weights[((f * c + ci) * kh + ky) * kw + kx];
+                  }
+                }
+                y[((n * oh + oy) * ow + ox) * oc + f] = sum;
+              }
+        break;
+      }
+      case 'activation':
+        for (let k = 0; k < y.length; k++) {
+          const v = x![k];
+          if (node.activation === 'leaky') y[k] = v > 0 ? v : node.alpha * v;
+          else if (node.activation === 'relu') y[k] = v > 0 ? v : 0;
+          else if (node.activation === 'logistic') y[k] = 1 / (1 + Math.exp(-v));
+          else y[k] = v;
+        }
+        break;
+      case 'maxpool': {
+        const { size, stride, pads } = node;
+        for (let n = 0; n < batch; n++)
+          for (let oy = 0; oy < oh; oy++)
+            for (let ox = 0; ox < ow; ox++)
+              for (let ch = 0; ch < c; ch++) {
+                let best = -Infinity;
+                for (let ky = 0; ky < size; ky++) {
+                  const iy = oy * stride - pads.top + ky;
+                  if (iy < 0 || iy >= h) continue;
+                  for (let kx = 0; kx < size; kx++) {
+                    const ix = ox * stride - pads.left + kx;
+                    if (ix >= 0 && ix < w) best = Math.max(best, x![at(n, iy, ix, ch)]);
+                  }
+                }
+                y[((n * oh + oy) * ow + ox) * oc + ch] = best;
+              }
+        break;
+      }
+      case 'upsample':
+        for (let n = 0; n < batch; n++)
+          for (let oy = 0; oy < oh; oy++)
+            for (let ox = 0; ox < ow; ox++)
+              for (let ch = 0; ch < oc; ch++) y[((n * oh + oy) * ow + ox) * oc + ch] = x![at(n, Math.floor(oy / node.factor), Math.floor(ox / node.factor), ch)];
+        break;
+      case 'concat': {
+        let offset = 0;
+        for (const j of node.inputs) {
+          const cj = shapes[j][2];
+          const xj = values[j];
+          for (let p = 0; p < batch * oh * ow; p++) for (let ch = 0; ch < cj; ch++) y[p * oc + offset + ch] = xj[p * cj + ch];
+          offset += cj;
+        }
+        break;
+      }
+      case 'add':
+        for (const j of node.inputs) for (let k = 0; k < y.length; k++) y[k] += values[j][k];
+        break;
+      case 'yolo':
+        y.set(x!);
+        break;
+      default:
+        throw new Error(`forward64: no rule for layer '${(node as { name: string }).name}'`);
+    }
+    values.push(y);
+  });
+  return { shapes, batch, values };
+}
+
+export interface GradientMargin {
+  /** Smallest distance to a jump, relative to the largest |value| of that layer's input. */
+  margin: number;
+  /** Where: layer name, position and what kind of jump. */
+  where: string;
+}
+
+/** The nearest gradient jump of the model at this input (leaky/relu signs, maxpool argmaxes). */
+export function gradientMargin(graph: Graph, input: TensorData): GradientMargin {
+  const { shapes, batch, values } = forward64(graph, input);
+  let best: GradientMargin = { margin: Infinity, where: 'none' };
+  graph.nodes.forEach((node, i) => {
+    if (node.kind === 'activation' && (node.activation === 'leaky' || node.activation === 'relu')) {
+      const x = values[node.inputs[0]];
+      const scale = maxAbs(x) || 1;
+      for (let k = 0; k < x.length; k++) {
+        const m = Math.abs(x[k]) / scale;
+        if (m < best.margin) best = { margin: m, where: `${node.name}: input ${x[k]} at flat index ${k} (sign)` };
+      }
+    } else if (node.kind === 'maxpool') {
+      const x = values[node.inputs[0]];
+      const [h, w, c] = shapes[node.inputs[0]];
+      const [oh, ow] = shapes[i];
+      const scale = maxAbs(x) || 1;
+      const { size, stride, pads } = node;
+      for (let n = 0; n < batch; n++)
+        for (let oy = 0; oy < oh; oy++)
+          for (let ox = 0; ox < ow; ox++)
+            for (let ch = 0; ch < c; ch++) {
+              // The window's largest value and the largest value below it: values equal to the
+              // largest are exact ties, which the tie rule decides the same way everywhere.
+              let first = -Infinity;
+              let second = -Infinity;
+              for (let ky = 0; ky < size; ky++) {
+                const iy = oy * stride - pads.top + ky;
+                if (iy < 0 || iy >= h) continue;
+                for (let kx = 0; kx < size; kx++) {
+                  const ix = ox * stride - pads.left + kx;
+                  if (ix < 0 || ix >= w) continue;
+                  const v = x[((n * h + iy) * w + ix) * c + ch];
+                  if (v > first) [first, second] = [v, first];
+                  else if (v < first && v > second) second = v;
+                }
+              }
+              if (second === -Infinity) continue;
+              const m = (first - second) / scale;
+              if (m < best.margin) best = { margin: m, where: `${node.name}: image ${n}, window (${oy}, ${ox}), channel ${ch}: top two ${first} and ${second} (argmax)` };
+            }
+    }
+  });
+  return best;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
