@@ -32,6 +32,7 @@
  *
  * Nodes that do not lead to any head get no mask and are skipped.
  */
+import { kindOf } from '../graph/node-kinds/index.js';
 import { inferShapes } from '../graph/shapes.js';
 import type { Graph, Pads } from '../graph/types.js';
 
@@ -75,10 +76,10 @@ export interface VbpPlan {
   steps: VbpStep[];
 }
 
-/** Activation kinds whose output counts as a VBP feature map. */
+/** Whether a node's output counts as a VBP feature map (its mean multiplies the mask). */
 export function isVbpActivation(graph: Graph, index: number): boolean {
   const node = graph.nodes[index];
-  return node.kind === 'activation' && node.activation !== 'linear';
+  return kindOf(node).vbpFeatureMap(node);
 }
 
 /** Build the VBP plan of a graph at one input size. */
@@ -97,19 +98,7 @@ export function planVisualBackProp(graph: Graph, inputSize: [number, number] = g
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
     if (!reached[i]) continue;
     const node = graph.nodes[i];
-    const sends: VbpSend[] = node.inputs.map((to) => {
-      const inputSize2: [number, number] = [shapes[to][0], shapes[to][1]];
-      switch (node.kind) {
-        case 'conv':
-          return { to, op: { kind: 'ones-transposed-conv', kernel: node.kernel, stride: node.stride, pads: node.pads, inputSize: inputSize2 } };
-        case 'maxpool':
-          return { to, op: { kind: 'ones-transposed-conv', kernel: [node.size, node.size], stride: node.stride, pads: node.pads, inputSize: inputSize2 } };
-        case 'upsample':
-          return { to, op: { kind: 'average-pool', factor: node.factor } };
-        default:
-          return { to, op: { kind: 'identity' } };
-      }
-    });
+    const sends: VbpSend[] = node.inputs.map((to) => ({ to, op: kindOf(node).vbpEdge(node, shapes[to]) }));
     steps.push({ node: i, size: [shapes[i][0], shapes[i][1]], seed: seeds.has(i), multiplyByMean: isVbpActivation(graph, i), sends });
   }
   const meanNodes = steps.filter((s) => s.multiplyByMean).map((s) => s.node).reverse();

@@ -2,8 +2,9 @@
  * A layer table for a graph, like Keras' model.summary() or darknet's layer listing: one row
  * per node with its output shape at a given input size, its parameters and its settings.
  */
+import { kindOf } from './node-kinds/index.js';
 import { inferShapes, nodeParameterCount } from './shapes.js';
-import type { Graph, GraphNode, Pads, Shape3 } from './types.js';
+import type { Graph, GraphNode, Shape3 } from './types.js';
 
 export interface SummaryRow {
   /** Node index in `graph.nodes`. */
@@ -19,30 +20,6 @@ export interface SummaryRow {
   details: string;
 }
 
-const padsText = (p: Pads) => `pads ${p.top},${p.left},${p.bottom},${p.right}`;
-
-function nodeDetails(node: GraphNode): string {
-  switch (node.kind) {
-    case 'input':
-      return `${node.channels} channels`;
-    case 'conv':
-      return `${node.kernel[0]}x${node.kernel[1]}/${node.stride} ${padsText(node.pads)} ${node.filters} filters`;
-    case 'activation':
-      return node.activation === 'leaky' ? `leaky ${node.alpha}` : node.activation;
-    case 'maxpool':
-      return `${node.size}x${node.size}/${node.stride} ${padsText(node.pads)}`;
-    case 'upsample':
-      return `x${node.factor}`;
-    case 'concat':
-    case 'add':
-      return `${node.inputs.length} inputs`;
-    case 'yolo': {
-      const anchors = node.anchors.map(([w, h]) => `${w},${h}`).join(' ');
-      return `anchors ${anchors}; ${node.classes} classes${node.scaleXY !== 1 ? `; scale_x_y ${node.scaleXY}` : ''}`;
-    }
-  }
-}
-
 /** One row per node, at `inputSize` (default: the graph's own input size). */
 export function summarizeGraph(graph: Graph, inputSize: [number, number] = graph.inputSize): SummaryRow[] {
   const shapes = inferShapes(graph, inputSize);
@@ -53,7 +30,7 @@ export function summarizeGraph(graph: Graph, inputSize: [number, number] = graph
     inputs: node.inputs.map((j) => graph.nodes[j].name),
     outputShape: shapes[index],
     parameters: nodeParameterCount(node),
-    details: nodeDetails(node),
+    details: kindOf(node).details(node),
   }));
 }
 

@@ -7,45 +7,36 @@
  */
 import { defaultKerasAnchors } from '../loaders/keras/anchors.js';
 import { GraphBuilder } from '../graph/builder.js';
+import { NODE_KINDS } from '../graph/node-kinds/index.js';
 import { nodeOutputShape } from '../graph/shapes.js';
-import type { Graph, Pads, Shape3 } from '../graph/types.js';
+import type { Graph, Shape3 } from '../graph/types.js';
+import { NO_PADS } from '../graph/window.js';
 import { decodeOnnxModel } from './decode-model.js';
 import { GRAPH_METADATA_KEY, parseGraphMetadata, type GraphMetadata, type MetadataHead, type MetadataNode } from './graph-metadata.js';
 import { DEFAULT_ONNX_INPUT_SIZE, type OnnxImport, type OnnxImportOptions } from './import-types.js';
-import { attrFloat, attrFloats, attrInt, attrInts, attrString, describeNode, float32Decimal } from './node-attributes.js';
+import { describeNode } from './node-attributes.js';
+import type { OnnxImportContext, OnnxImportHandler, OnnxValueRef } from './node-context.js';
 import type { OnnxModel, OnnxNode, OnnxTensor } from './onnx-model.js';
 import { ProtoFormatError } from './protobuf-reader.js';
-import { nearestUpsampleFactor } from './resize-factor.js';
-import { tensorFloats, tensorInts } from './tensor-data.js';
 import { UniqueNames } from './unique-names.js';
-import { resolveWindow } from './window-attributes.js';
 
-/** What an ONNX value name stands for in the IR being built. */
-interface ValueRef {
-  /** IR node whose output this is. */
-  node: number;
-  /** Zero padding a Pad node added, waiting for the Conv that will absorb it. */
-  pads?: Pads;
-  padNode?: string;
-  /** Inputs of a partial sum that the next Add continues (an exported n-ary add). */
-  partialSum?: number[];
-}
+type ValueRef = OnnxValueRef;
 
-const NO_PADS: Pads = { top: 0, left: 0, bottom: 0, right: 0 };
-const addPads = (a: Pads = NO_PADS, b: Pads = NO_PADS): Pads => ({ top: a.top + b.top, left: a.left + b.left, bottom: a.bottom + b.bottom, right: a.right + b.right });
+/** Every node kind's operators, by ONNX op type (a kind's module says which it imports). */
+const OPERATOR_HANDLERS: ReadonlyMap<string, OnnxImportHandler> = new Map(Object.values(NODE_KINDS).flatMap((kind) => Object.entries(kind.importOnnx)));
 
-class OnnxImporter {
-  private readonly builder: GraphBuilder;
+class OnnxImporter implements OnnxImportContext {
+  readonly builder: GraphBuilder;
   private readonly shapes: Shape3[] = [];
   private readonly values = new Map<string, ValueRef>();
   private readonly constants = new Map<string, OnnxTensor>();
-  private readonly consumers = new Map<string, OnnxNode[]>();
+  private readonly readers = new Map<string, OnnxNode[]>();
   private readonly irNames = new UniqueNames();
   private readonly metaNodes = new Map<string, MetadataNode>();
   private readonly metaHeads = new Map<string, MetadataHead>();
-  /** For each conv IR node, the ONNX value it produced (a BatchNormalization may only follow that). */
-  private readonly convOutputs = new Map<number, string>();
-  private readonly opset: number;
+  /** For each IR node, the ONNX value its output is known under (a folded op moves it on). */
+  private readonly produced = new Map<number, string>();
+  readonly opset: number;
   readonly inputSize: [number, number];
 
   constructor(
@@ -84,7 +75,7 @@ class OnnxImporter {
     const heads = this.headOutputs();
     if (heads.length === 0) throw new Error('the model has no outputs');
     const needed = this.neededNodes(heads);
-    for (const n of needed) for (const x of n.inputs) if (x) this.consumers.set(x, [...(this.consumers.get(x) ?? []), n]);
+    for (const n of needed) for (const x of n.inputs) if (x) this.readers.set(x, [...(this.readers.get(x) ?? []), n]);
     for (const n of needed) this.importNode(n);
     if (!this.meta) this.addHeads(heads);
     return this.finish(heads);
@@ -110,19 +101,46 @@ class OnnxImporter {
     return this.model.graph.nodes.filter((n) => needed.has(n));
   }
 
-  private irName(n: OnnxNode): string {
+  get hasMetadata(): boolean {
+    return this.meta !== undefined;
+  }
+
+  metadataNode(name: string): MetadataNode | undefined {
+    return this.metaNodes.get(name);
+  }
+
+  irName(n: OnnxNode): string {
     return this.irNames.take(n.name || `${n.opType.toLowerCase()}_${this.builder.nodes.length}`);
   }
 
-  /** Record an IR node just added and what ONNX value it produced. */
-  private added(index: number, n: OnnxNode): void {
+  added(index: number, n: OnnxNode): void {
     const node = this.builder.nodes[index];
     this.shapes[index] = nodeOutputShape(node, node.inputs.map((j) => this.shapes[j]), this.inputSize);
     this.values.set(n.outputs[0], { node: index });
+    this.produced.set(index, n.outputs[0]);
   }
 
-  /** A feature-map input (not a constant); pending zero padding is only allowed for a Conv. */
-  private feature(n: OnnxNode, k: number, allowPads = false): ValueRef {
+  alias(value: string, ref: ValueRef): void {
+    this.values.set(value, ref);
+  }
+
+  consumers(value: string): OnnxNode[] {
+    return this.readers.get(value) ?? [];
+  }
+
+  producedValue(node: number): string | undefined {
+    return this.produced.get(node);
+  }
+
+  setProducedValue(node: number, value: string): void {
+    this.produced.set(node, value);
+  }
+
+  shape(node: number): Shape3 {
+    return this.shapes[node];
+  }
+
+  feature(n: OnnxNode, k: number, allowPads = false): ValueRef {
     const name = n.inputs[k];
     const ref = name ? this.values.get(name) : undefined;
     if (!ref) {
@@ -135,112 +153,31 @@ class OnnxImporter {
     return ref;
   }
 
-  private constant(n: OnnxNode, k: number, what: string): OnnxTensor {
+  constant(n: OnnxNode, k: number, what: string): OnnxTensor {
     const t = n.inputs[k] ? this.constants.get(n.inputs[k]) : undefined;
     if (!t) throw new Error(`${describeNode(n)}: the ${what} must be a constant (initializer or Constant node)`);
     return t;
   }
 
-  private hw(ref: ValueRef): [number, number] {
+  spatialSize(ref: ValueRef): [number, number] {
     const [h, w] = this.shapes[ref.node];
     const p = ref.pads ?? NO_PADS;
     return [h + p.top + p.bottom, w + p.left + p.right];
   }
 
+  /** Structural operators here; every other one belongs to a node kind (OPERATOR_HANDLERS). */
   private importNode(n: OnnxNode): void {
-    const where = describeNode(n);
     if (n.domain && n.domain !== 'ai.onnx') throw new Error(`unsupported operator '${n.domain}.${n.opType}' at node '${n.name}'`);
-    const b = this.builder;
-    switch (n.opType) {
-      case 'Constant': {
-        const value = n.attributes.get('value');
-        if (value?.type !== 'tensor') throw new Error(`${where}: only a tensor 'value' is supported`);
-        this.constants.set(n.outputs[0], value.value);
-        return;
-      }
-      case 'Conv':
-        return this.conv(n);
-      case 'BatchNormalization':
-        return this.batchNorm(n);
-      case 'Relu':
-        return this.added(b.activation(this.irName(n), this.feature(n, 0).node, 'relu', this.metaNodes.get(n.name)?.alpha ?? 0.1), n);
-      case 'Sigmoid':
-        return this.added(b.activation(this.irName(n), this.feature(n, 0).node, 'logistic', this.metaNodes.get(n.name)?.alpha ?? 0.1), n);
-      case 'LeakyRelu': {
-        const alpha = attrFloat(n, 'alpha', 0.01);
-        const exact = this.metaNodes.get(n.name)?.alpha;
-        // The metadata keeps the slope as a double; the attribute only as float32.
-        const slope = exact !== undefined && Math.fround(exact) === Math.fround(alpha) ? exact : float32Decimal(alpha);
-        return this.added(b.activation(this.irName(n), this.feature(n, 0).node, 'leaky', slope), n);
-      }
-      case 'Identity':
-        return this.identity(n);
-      case 'Add':
-      case 'Sum':
-        return this.add(n);
-      case 'Concat': {
-        const axis = attrInt(n, 'axis', 1);
-        if (axis !== 1 && axis !== -3) throw new Error(`${where}: concatenation along axis ${axis} is not supported (only channels, axis 1)`);
-        return this.added(b.concat(this.irName(n), n.inputs.map((_, k) => this.feature(n, k).node)), n);
-      }
-      case 'MaxPool': {
-        const x = this.feature(n, 0);
-        const win = resolveWindow(n, undefined, this.hw(x));
-        const [size, sizeW] = win.kernel;
-        if (size !== sizeW) throw new Error(`${where}: a ${size}x${sizeW} window is not square, which is not supported`);
-        return this.added(b.maxpool(this.irName(n), x.node, size, win.stride, win.pads), n);
-      }
-      case 'Resize':
-      case 'Upsample':
-        return this.upsample(n);
-      case 'Pad':
-        return this.pad(n);
-      default:
-        throw new Error(`unsupported operator '${n.opType}' at node '${n.name}'`);
+    if (n.opType === 'Constant') {
+      const value = n.attributes.get('value');
+      if (value?.type !== 'tensor') throw new Error(`${describeNode(n)}: only a tensor 'value' is supported`);
+      this.constants.set(n.outputs[0], value.value);
+      return;
     }
-  }
-
-  private conv(n: OnnxNode): void {
-    const where = describeNode(n);
-    const x = this.feature(n, 0, true);
-    const wt = this.constant(n, 1, 'weight');
-    if (wt.dims.length !== 4) throw new Error(`${where}: weight '${wt.name}' has dims [${wt.dims.join(', ')}]; expected OIHW`);
-    if (attrInt(n, 'group', 1) !== 1) throw new Error(`${where}: grouped convolution (group=${attrInt(n, 'group', 1)}) is not supported`);
-    const [filters, channels, kh, kw] = wt.dims;
-    const win = resolveWindow(n, [kh, kw], this.hw(x));
-    if (win.kernel[0] !== kh || win.kernel[1] !== kw) throw new Error(`${where}: kernel_shape [${win.kernel.join(', ')}] does not match the weight dims [${wt.dims.join(', ')}]`);
-    const weights = tensorFloats(wt, where);
-    const bias = n.inputs[2] ? tensorFloats(this.constant(n, 2, 'bias'), where) : new Float32Array(filters);
-    const index = this.builder.conv(this.irName(n), x.node, { filters, channels, kernel: [kh, kw], stride: win.stride, pads: addPads(x.pads, win.pads), weights, bias });
-    this.added(index, n);
-    this.convOutputs.set(index, n.outputs[0]);
-  }
-
-  /** Fold y = gamma * (x - mean) / sqrt(var + eps) + beta into the conv that produced x. */
-  private batchNorm(n: OnnxNode): void {
-    const where = describeNode(n);
-    const x = this.feature(n, 0);
-    const conv = this.builder.nodes[x.node];
-    if (conv.kind !== 'conv' || this.convOutputs.get(x.node) !== n.inputs[0] || this.consumers.get(n.inputs[0])?.length !== 1) {
-      throw new Error(`${where}: a BatchNormalization is only supported directly after a Conv whose output nothing else reads`);
-    }
-    const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((k) => tensorFloats(this.constant(n, k, ['', 'scale', 'bias', 'mean', 'variance'][k]), where));
-    const epsilon = float32Decimal(attrFloat(n, 'epsilon', 1e-5));
-    const per = conv.weights.length / conv.filters;
-    for (const t of [gamma, beta, mean, variance]) {
-      if (t.length !== conv.filters) throw new Error(`${where}: ${t.length} values for ${conv.filters} channels`);
-    }
-    const weights = new Float32Array(conv.weights.length);
-    const bias = new Float32Array(conv.filters);
-    for (let f = 0; f < conv.filters; f++) {
-      const scale = gamma[f] / Math.sqrt(variance[f] + epsilon);
-      for (let k = 0; k < per; k++) weights[f * per + k] = conv.weights[f * per + k] * scale;
-      bias[f] = (conv.bias[f] - mean[f]) * scale + beta[f];
-    }
-    conv.weights = weights;
-    conv.bias = bias;
-    this.convOutputs.set(x.node, n.outputs[0]);
-    this.values.set(n.outputs[0], { node: x.node });
+    if (n.opType === 'Identity') return this.identity(n);
+    const handler = OPERATOR_HANDLERS.get(n.opType);
+    if (!handler) throw new Error(`unsupported operator '${n.opType}' at node '${n.name}'`);
+    handler(n, this);
   }
 
   /** Identity: an alias, unless our metadata says it is a linear activation, a head or a one-input add. */
@@ -252,66 +189,6 @@ class OnnxImporter {
     const head = this.metaHeads.get(n.name);
     if (meta?.kind === 'yolo' && head) return this.added(b.yolo(this.irName(n), this.feature(n, 0).node, head.anchors, head.classes, head.scaleXY), n);
     this.values.set(n.outputs[0], this.feature(n, 0, true));
-  }
-
-  private add(n: OnnxNode): void {
-    const terms = n.inputs.flatMap((_, k) => {
-      const ref = this.feature(n, k);
-      return ref.partialSum ?? [ref.node];
-    });
-    const out = n.outputs[0];
-    const next = this.consumers.get(out) ?? [];
-    // Our export writes an n-ary add as a chain whose partial sums are not IR nodes.
-    if (this.meta && !this.metaNodes.has(n.name) && next.length === 1 && next[0].opType === 'Add') {
-      this.values.set(out, { node: -1, partialSum: terms });
-      return;
-    }
-    this.added(this.builder.addNode(this.irName(n), terms), n);
-  }
-
-  private upsample(n: OnnxNode): void {
-    const where = describeNode(n);
-    const x = this.feature(n, 0);
-    const legacy = n.opType === 'Upsample' || this.opset < 11;
-    let scales: ArrayLike<number> | undefined;
-    if (n.opType === 'Upsample' && n.inputs.length < 2) scales = attrFloats(n, 'scales');
-    else {
-      const k = n.opType === 'Upsample' || this.opset < 11 ? 1 : 2;
-      if (n.inputs[k]) scales = tensorFloats(this.constant(n, k, 'scales'), where);
-      else if (n.inputs[3]) {
-        // 'sizes' instead of 'scales': turn them into factors with the shape known here.
-        const [h, w, c] = this.shapes[x.node];
-        const sizes = tensorInts(this.constant(n, 3, 'sizes'), where);
-        if (sizes.length !== 4) throw new Error(`${where}: sizes [${sizes.join(', ')}] are not NCHW`);
-        scales = [1, sizes[1] / c, sizes[2] / h, sizes[3] / w];
-      }
-    }
-    if (!scales) throw new Error(`${where}: no constant scales or sizes`);
-    const [h, w] = this.shapes[x.node];
-    const factor = nearestUpsampleFactor(n, scales, [h, w], legacy);
-    if (factor === 1) {
-      this.values.set(n.outputs[0], x);
-      return;
-    }
-    this.added(this.builder.upsample(this.irName(n), x.node, factor), n);
-  }
-
-  /** A zero Pad on H and W, kept pending until the Conv that reads it. */
-  private pad(n: OnnxNode): void {
-    const where = describeNode(n);
-    const x = this.feature(n, 0, true);
-    const mode = attrString(n, 'mode', 'constant');
-    if (mode !== 'constant') throw new Error(`${where}: mode '${mode}' is not supported (only zero padding before a Conv)`);
-    const fromInputs = this.opset >= 11;
-    const pads = fromInputs ? tensorInts(this.constant(n, 1, 'pads'), where) : attrInts(n, 'pads');
-    const value = fromInputs ? (n.inputs[2] ? tensorFloats(this.constant(n, 2, 'constant_value'), where)[0] : 0) : attrFloat(n, 'value', 0);
-    if (fromInputs && n.inputs[3]) throw new Error(`${where}: the 'axes' input is not supported`);
-    if (value !== 0) throw new Error(`${where}: padding with ${value} is not supported (only zero padding before a Conv)`);
-    if (!pads || pads.length !== 8 || pads[0] || pads[1] || pads[4] || pads[5] || pads.some((p) => p < 0)) {
-      throw new Error(`${where}: pads [${(pads ?? []).join(', ')}] are not non-negative padding of height and width only (NCHW)`);
-    }
-    const added: Pads = { top: pads[2], left: pads[3], bottom: pads[6], right: pads[7] };
-    this.values.set(n.outputs[0], { node: x.node, pads: addPads(x.pads, added), padNode: n.name });
   }
 
   /** Heads of a foreign model: one yolo node per graph output, anchors from the options or keras-yolo3's defaults. */
