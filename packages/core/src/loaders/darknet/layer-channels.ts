@@ -3,7 +3,9 @@
  * (and so the .weights file size) depend on them, and they must be known before any
  * weights are read.
  */
+import { sectionOf } from './sections/index.js';
 import type { DarknetCfg, DarknetConvLayer } from './types.js';
+import { walkLayers } from './walk-layers.js';
 
 export interface DarknetConvShape {
   layer: DarknetConvLayer;
@@ -12,28 +14,7 @@ export interface DarknetConvShape {
 }
 
 export function darknetLayerChannels(cfg: DarknetCfg): number[] {
-  const out: number[] = [];
-  const previous = (i: number) => (i === 0 ? cfg.channels : out[i - 1]);
-  for (const layer of cfg.layers) {
-    const i = layer.index;
-    switch (layer.type) {
-      case 'convolutional':
-        out.push(layer.filters);
-        break;
-      case 'route':
-        out.push(layer.layers.reduce((sum, j) => sum + out[j], 0));
-        break;
-      case 'shortcut':
-        if (out[layer.from] !== previous(i)) {
-          throw new Error(`${cfg.fileName}:${layer.line}: [shortcut] layer ${i}: adds layer ${layer.from} (${out[layer.from]} channels) to layer ${i - 1} (${previous(i)} channels)`);
-        }
-        out.push(previous(i));
-        break;
-      default:
-        out.push(previous(i));
-    }
-  }
-  return out;
+  return walkLayers(cfg, (layer, channels) => sectionOf(layer).channels(layer, channels, cfg), cfg.channels);
 }
 
 /** The conv layers in cfg order (the order of the .weights file) with their input channels. */

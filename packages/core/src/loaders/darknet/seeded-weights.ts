@@ -8,75 +8,23 @@
  * residual sums grow the signal ~2^11-fold; with the tracked estimate every conv output
  * stays O(1) over all 75 convs (test/darknet-seeded.test.ts measures it).
  */
-import type { ActivationKind } from '../../graph/types.js';
 import type { DarknetConvShape } from './layer-channels.js';
+import { BIAS_LIMIT, INPUT_MOMENTS, type Moments } from './moments.js';
 import { Mulberry32 } from './prng.js';
+import { sectionOf } from './sections/index.js';
 import type { DarknetCfg } from './types.js';
+import { walkLayers } from './walk-layers.js';
 
-/** Moments of a [0,1] image (uniform pixels). */
-const INPUT_MOMENTS: Moments = { mean: 0.5, square: 1 / 3 };
-
-/** Half-width of the seeded biases: small, so outputs are not exactly odd functions of the input. */
-const BIAS_LIMIT = 0.05;
-
-/** E[x] and E[x^2] of a signal, as tracked through the cfg. */
-interface Moments {
-  mean: number;
-  square: number;
-}
-
-/** act(y) for y ~ N(0, 1): its mean and second moment (logistic's from numeric integration). */
-function activationMoments(activation: ActivationKind, alpha = 0.1): Moments {
-  const halfNormalMean = 1 / Math.sqrt(2 * Math.PI);
-  switch (activation) {
-    case 'leaky':
-      return { mean: (1 - alpha) * halfNormalMean, square: (1 + alpha * alpha) / 2 };
-    case 'relu':
-      return { mean: halfNormalMean, square: 0.5 };
-    case 'logistic':
-      return { mean: 0.5, square: 0.293 };
-    case 'linear':
-      return { mean: 0, square: 1 };
-  }
-}
-
-/**
- * Moments at the output of every darknet layer, with seeded convs producing zero-mean,
- * unit pre-activations. The means matter at shortcuts: both the skip and the branch come out
- * of leaky units with positive means, so their sum's second moment has a 2*E[a]*E[b] term,
- * and ignoring it lets yolov3's trunk outgrow its estimate by an order of magnitude.
- */
+/** Moments at the output of every darknet layer, with seeded convs producing zero-mean, unit pre-activations. */
 function layerMoments(cfg: DarknetCfg, channels: number[]): Moments[] {
-  const out: Moments[] = [];
-  const previous = (i: number) => (i === 0 ? INPUT_MOMENTS : out[i - 1]);
-  for (const layer of cfg.layers) {
-    const i = layer.index;
-    switch (layer.type) {
-      case 'convolutional': {
-        const act = activationMoments(layer.activation);
-        out.push({ mean: act.mean, square: act.square + (BIAS_LIMIT * BIAS_LIMIT) / 3 });
-        break;
-      }
-      case 'shortcut': {
-        const [a, b] = [previous(i), out[layer.from]];
-        const sum = { mean: a.mean + b.mean, square: a.square + b.square + 2 * a.mean * b.mean };
-        // Rough for a non-linear shortcut (its input is not zero-mean), exact for darknet's usual linear one.
-        const act = activationMoments(layer.activation);
-        out.push(layer.activation === 'linear' ? sum : { mean: sum.mean, square: sum.square * act.square });
-        break;
-      }
-      case 'route': {
-        const total = layer.layers.reduce((n, j) => n + channels[j], 0);
-        const average = (pick: (m: Moments) => number) => layer.layers.reduce((s, j) => s + pick(out[j]) * channels[j], 0) / total;
-        out.push({ mean: average((m) => m.mean), square: average((m) => m.square) });
-        break;
-      }
-      default:
-        // Max pooling raises the moments somewhat; the next conv's estimate absorbs it.
-        out.push(previous(i));
-    }
-  }
-  return out;
+  return walkLayers(
+    cfg,
+    (layer, moments) => {
+      const channelsOf = { previous: () => (layer.index === 0 ? cfg.channels : channels[layer.index - 1]), of: (j: number) => channels[j] };
+      return sectionOf(layer).moments(layer, moments, channelsOf);
+    },
+    INPUT_MOMENTS,
+  );
 }
 
 export function seededConvWeights(

@@ -1,0 +1,24 @@
+/** [yolo]: a detection head over the previous layer (its anchors already masked). */
+import type { DarknetYoloLayer } from '../types.js';
+import type { DarknetSection } from './section.js';
+
+export const yoloSection: DarknetSection<DarknetYoloLayer> = {
+  names: ['yolo'],
+  parse(r, base) {
+    const classes = r.positiveInt('classes', 20);
+    const values = r.numberList('anchors', false);
+    if (values.length % 2 !== 0) r.fail(`'anchors' has an odd number of values (${values.length})`, 'anchors');
+    const all: Array<[number, number]> = [];
+    for (let k = 0; k < values.length; k += 2) all.push([values[k], values[k + 1]]);
+    const num = r.positiveInt('num', all.length);
+    if (num !== all.length) r.fail(`'num=${num}' but 'anchors' lists ${all.length} anchors`, 'num');
+    const mask = r.has('mask') ? r.numberList('mask', true) : all.map((_, k) => k);
+    for (const m of mask) {
+      if (m < 0 || m >= all.length) r.fail(`'mask' index ${m} is outside the ${all.length} anchors`, 'mask');
+    }
+    return { ...base, type: 'yolo', anchors: mask.map((m) => all[m]), classes, scaleXY: r.float('scale_x_y', 1) };
+  },
+  channels: (_layer, channels) => channels.previous(),
+  moments: (_layer, moments) => moments.previous(),
+  build: (layer, ctx) => ctx.builder.yolo(`yolo_${layer.index}`, ctx.previous(), layer.anchors, layer.classes, layer.scaleXY),
+};
