@@ -10,6 +10,10 @@ export { registerRuntime, registeredRuntimes, resolveRuntime, clearRuntimes } fr
 export { GraphBuilder } from './graph/builder.js';
 export { inferShapes, nodeOutputShape, checkInputSize, nodeStrides, nodeParameterCount, windowOutputSize, darknetMaxPoolPads } from './graph/shapes.js';
 export * from './graph/reference-forward.js';
+export { ACTIVATION_FUNCTIONS, ACTIVATION_KINDS } from './graph/activation-functions.js';
+export type { ActivationFunction, ActivationTape } from './graph/activation-functions.js';
+export { NODE_KINDS, kindOf } from './graph/node-kinds/index.js';
+export type { NodeKindDefinition, NodeOfKind, ReferenceTensor } from './graph/node-kinds/index.js';
 export * from './decode/index.js';
 export * from './targets/index.js';
 export * from './algorithms/index.js';

@@ -2,7 +2,8 @@
  * Static facts about a graph that the forward and backward passes need at every call,
  * computed once at load: output shapes, consumers, which conv+activation pairs run fused.
  */
-import { inferShapes, planVisualBackProp } from '@yolo-saliency/core';
+import { ACTIVATION_FUNCTIONS, inferShapes, planVisualBackProp } from '@yolo-saliency/core';
+import { signFromOutput, TFJS_ACTIVATIONS } from './activations.js';
 import type { Graph, Pads, Shape3, VbpPlan } from '@yolo-saliency/core';
 
 export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
@@ -28,14 +29,15 @@ export function explicitPadding(pads: Pads): ExplicitPadding {
 }
 
 /**
- * Fusing is safe when the activation's sign test can be read from its output (the backward
- * needs [x > 0]): true for relu and for leaky with a positive slope.
+ * Fusing is safe when tf.fused.conv2d has the activation and, for a piecewise-linear one, its
+ * sign test can be read from its output (the backward needs [x > 0]).
  */
 function fusable(graph: Graph, conv: number, consumers: number[]): number | undefined {
   if (consumers.length !== 1) return undefined;
   const next = graph.nodes[consumers[0]];
   if (next.kind !== 'activation' || next.inputs.length !== 1 || next.inputs[0] !== conv) return undefined;
-  if (next.activation === 'leaky' && !(next.alpha > 0)) return undefined;
+  if (!TFJS_ACTIVATIONS[next.activation].fused) return undefined;
+  if (ACTIVATION_FUNCTIONS[next.activation].tape === 'sign' && !signFromOutput(next.activation, next.alpha)) return undefined;
   return consumers[0];
 }
 

@@ -3,3 +3,5 @@ export { createTfjsRuntime, registerTfjsRuntime, TFJS_RUNTIME_NAME } from './run
 export { listTfjsBackends, selectTfjsBackend, TFJS_BACKENDS } from './backends.js';
 export type { TfjsBackendName, TfjsBackendStatus, SelectedBackend } from './backends.js';
 export { oihwToHwio } from './weights.js';
+export { TFJS_ACTIVATIONS } from './activations.js';
+export type { TfjsActivation } from './activations.js';

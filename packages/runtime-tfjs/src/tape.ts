@@ -1,7 +1,8 @@
 /** What a tfjs forward keeps for `backward` and `visualBackProp`; owns device memory. */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Tape } from '@yolo-saliency/core';
-import type { ForwardRecording, Saved } from './forward.js';
+import type { ForwardRecording } from './forward.js';
+import type { Saved } from './nodes/index.js';
 
 export class TfjsTape implements Tape, ForwardRecording {
   readonly runtime = 'tfjs';
@@ -24,9 +25,7 @@ export class TfjsTape implements Tape, ForwardRecording {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of this.saved.values()) {
-      for (const t of Object.values(s)) if (typeof t === 'object') (t as tf.Tensor).dispose();
-    }
+    for (const s of this.saved.values()) for (const t of Object.values(s)) (t as tf.Tensor).dispose();
     for (const m of this.means.values()) m.dispose();
     this.saved.clear();
     this.means.clear();
