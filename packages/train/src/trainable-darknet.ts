@@ -5,7 +5,8 @@
  * running ones, inference mode uses the running ones (what the saved .weights hold).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createSeededRandom, darknetConvShapes, DARKNET_BN_EPSILON, hwioToOihw, oihwToHwio, type SeededRandom, type DarknetCfg, type DarknetConvLayer, type DarknetConvParams, type DarknetConvShape } from '@yolo-saliency/core';
+import { createSeededRandom, darknetConvShapes, DARKNET_BN_EPSILON, hwioToOihw, oihwToHwio, type SeededRandom, type DarknetCfg, type DarknetConvLayer, type DarknetConvParams, type DarknetConvShape, type DarknetLayer } from '@yolo-saliency/core';
+import { TFJS_ACTIVATIONS } from '@yolo-saliency/runtime-tfjs';
 import { conv2dTrainable } from './conv2d-trainable.js';
 import { maxPoolTrainable, upsampleTrainable } from './trainable-layers.js';
 
@@ -31,6 +32,35 @@ interface PendingStats {
   mean: tf.Tensor1D;
   variance: tf.Tensor1D;
 }
+
+interface TrainingLayerContext {
+  /** The previous layer's output (the input for layer 0). */
+  previous: tf.Tensor4D;
+  /** Outputs of the layers so far, by darknet index. */
+  outputs: tf.Tensor4D[];
+  /** The next conv layer (cfg order) applied to x, with its batch norm and activation. */
+  conv(x: tf.Tensor4D): tf.Tensor4D;
+  head(x: tf.Tensor4D): void;
+}
+
+type TrainingForward<L extends DarknetLayer> = (layer: L, ctx: TrainingLayerContext) => tf.Tensor4D;
+
+/**
+ * The training forward of each darknet block type (a record over every type: a block added to
+ * the darknet loader without its training op here does not compile). Pooling and upsampling
+ * use the trainer's own ops, whose gradients are right on every backend (trainable-layers.ts).
+ */
+const TRAINING_FORWARD: { [T in DarknetLayer['type']]: TrainingForward<Extract<DarknetLayer, { type: T }>> } = {
+  convolutional: (_layer, ctx) => ctx.conv(ctx.previous),
+  maxpool: (layer, ctx) => maxPoolTrainable(ctx.previous, layer.size, layer.stride),
+  upsample: (layer, ctx) => upsampleTrainable(ctx.previous, layer.stride),
+  route: (layer, ctx) => (layer.layers.length === 1 ? ctx.outputs[layer.layers[0]] : tf.concat(layer.layers.map((j) => ctx.outputs[j]), 3)),
+  shortcut: (layer, ctx) => TFJS_ACTIVATIONS[layer.activation].apply(tf.add(ctx.previous, ctx.outputs[layer.from]), LEAKY_ALPHA),
+  yolo: (_layer, ctx) => {
+    ctx.head(ctx.previous);
+    return ctx.previous;
+  },
+};
 
 function heNormal(random: SeededRandom, count: number, fanIn: number): Float32Array {
   const std = Math.sqrt(2 / ((1 + LEAKY_ALPHA ** 2) * fanIn));
@@ -81,30 +111,13 @@ export class TrainableDarknet {
     const heads: tf.Tensor4D[] = [];
     let convIndex = 0;
     for (const layer of this.cfg.layers) {
-      const previous = layer.index === 0 ? input : outputs[layer.index - 1];
-      let out: tf.Tensor4D;
-      switch (layer.type) {
-        case 'convolutional':
-          out = this.conv(this.convs[convIndex++], previous, training);
-          break;
-        case 'maxpool':
-          out = maxPoolTrainable(previous, layer.size, layer.stride);
-          break;
-        case 'upsample':
-          out = upsampleTrainable(previous, layer.stride);
-          break;
-        case 'route':
-          out = layer.layers.length === 1 ? outputs[layer.layers[0]] : tf.concat(layer.layers.map((j) => outputs[j]), 3);
-          break;
-        case 'shortcut':
-          out = activate(tf.add(previous, outputs[layer.from]), layer.activation);
-          break;
-        case 'yolo':
-          heads.push(previous);
-          out = previous;
-          break;
-      }
-      outputs.push(out);
+      const ctx: TrainingLayerContext = {
+        previous: layer.index === 0 ? input : outputs[layer.index - 1],
+        outputs,
+        conv: (x) => this.conv(this.convs[convIndex++], x, training),
+        head: (x) => heads.push(x),
+      };
+      outputs.push((TRAINING_FORWARD[layer.type] as TrainingForward<DarknetLayer>)(layer, ctx));
     }
     return heads;
   }
@@ -131,7 +144,7 @@ export class TrainableDarknet {
       const scale = tf.mul(c.gamma!, tf.rsqrt(tf.add(variance, TRAIN_BN_EPSILON)));
       y = tf.add(tf.mul(tf.sub(y, mean), scale), c.beta!);
     }
-    return activate(y, layer.activation);
+    return TFJS_ACTIVATIONS[layer.activation].apply(y, LEAKY_ALPHA);
   }
 
   /** Fold the batch statistics of the last training forward pass into the running ones. */
@@ -207,18 +220,5 @@ export class TrainableDarknet {
   dispose(): void {
     this.discardRunningStatistics();
     for (const c of this.convs) for (const v of [c.filter, c.bias, c.gamma, c.beta, c.runningMean, c.runningVariance]) v?.dispose();
-  }
-}
-
-function activate(x: tf.Tensor4D, activation: string): tf.Tensor4D {
-  switch (activation) {
-    case 'leaky':
-      return tf.leakyRelu(x, LEAKY_ALPHA);
-    case 'relu':
-      return tf.relu(x);
-    case 'logistic':
-      return tf.sigmoid(x);
-    default:
-      return x;
   }
 }
