@@ -242,10 +242,19 @@ describe('explain with an analytic model', () => {
     expect(model.tapesOpen).toBe(0);
   });
 
-  it('explainAll shares one forward and one target resolution', async () => {
+  it('explainAll shares one forward, one target resolution and one decoding, and returns the detections', async () => {
     const model = new FakeModel(linear(weights, bias));
-    const maps = await explainAll(model, input, ['vanilla', 'guided', 'visual-backprop', 'integrated-gradients'], { steps: 2 });
+    const progress: Array<[number, number, string]> = [];
+    const { maps, detections, targetValue, detection } = await explainAll(model, input, ['vanilla', 'guided', 'visual-backprop', 'integrated-gradients'], {
+      steps: 2,
+      onProgress: (done, total, method) => progress.push([done, total, method]),
+    });
     expect(maps.map((m) => m.method)).toEqual(['vanilla', 'guided', 'visual-backprop', 'integrated-gradients']);
+    // The detections are the decoder's on the same heads, and the explained one is among them.
+    expect(detections.length).toBeGreaterThan(0);
+    expect(detection).toEqual(detections[0]);
+    expect(targetValue).toBe(maps[0].targetValue);
+    expect(progress).toEqual([[1, 1, 'vanilla'], [1, 1, 'guided'], [1, 1, 'visual-backprop'], [2, 2, 'integrated-gradients']]);
     expect(model.forwards[0]).toEqual({ batch: 1, record: { gradients: true, visualBackProp: true } });
     expect(model.forwards).toHaveLength(3); // shared + 1 IG batch + F(baseline)
     expect(new Set(maps.map((m) => m.targetValue)).size).toBe(1);

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeDetections, explain, METHOD_NAMES, parseTarget } from '@yolo-saliency/core';
-import type { Colormap, LoadedModel, MethodName, SaliencyMap } from '@yolo-saliency/core';
+import { explainAll, METHOD_NAMES, parseTarget } from '@yolo-saliency/core';
+import type { Colormap, Explanation, LoadedModel, MethodName } from '@yolo-saliency/core';
 import { writeImage, writeNpy } from '@yolo-saliency/node';
 import type { ParsedArgs } from '../cli-args.js';
 import { oneLine, UsageError, wantsStack } from '../cli-errors.js';
@@ -158,32 +158,26 @@ async function explainImage(
   progress: Progress,
 ): Promise<ImageJson> {
   const prepared = await readImageInput(path, inputSize);
-  const maps: SaliencyMap[] = [];
-  for (const method of s.methods) {
-    const label = `${prepared.stem} ${method}`;
-    let total = 1;
-    progress.start(label, total);
-    try {
-      maps.push(
-        await explain(model, prepared.input, {
-          method,
-          target: s.target,
-          steps: s.steps,
-          samples: s.samples,
-          noise: s.noise,
-          batchSize: s.batchSize,
-          onProgress: (done, steps) => {
-            if (steps !== total) progress.start(label, (total = steps));
-            progress.update(done);
-          },
-        }),
-      );
-    } catch (error) {
-      throw new Error(`${path}: ${method}: ${oneLine(error)}`, { cause: error });
-    }
+  // One forward, one target resolution and one decoding for every method and the panel.
+  let label = '';
+  let explanation: Explanation;
+  try {
+    explanation = await explainAll(model, prepared.input, s.methods, {
+      target: s.target,
+      steps: s.steps,
+      samples: s.samples,
+      noise: s.noise,
+      batchSize: s.batchSize,
+      onProgress: (done, total, method) => {
+        const current = `${prepared.stem} ${method}`;
+        if (current !== label) progress.start((label = current), total);
+        progress.update(done);
+      },
+    });
+  } catch (error) {
+    throw new Error(`${path}: ${oneLine(error)}`, { cause: error });
   }
-  const { heads } = await model.forward(prepared.input);
-  const detections = decodeDetections(model.graph, heads);
+  const { maps, detections } = explanation;
   const detectionsJson = detections.map((d) => detectionJson(d, imageBox(d, prepared)));
 
   const methodsJson: MethodJson[] = [];
@@ -209,7 +203,7 @@ async function explainImage(
   const withBoxes = renderDetections(prepared, detections);
   const panel = renderPanel({ image: withBoxes, label: 'detections' }, tiles);
   const panelPath = await outputs.write(join(s.out, `${prepared.stem}.panel.png`), (p) => writeImage(p, panel));
-  const explained = maps[0]?.detection;
+  const explained = explanation.detection;
   return {
     image: path,
     width: prepared.picture.width,
@@ -217,7 +211,7 @@ async function explainImage(
     detections: detectionsJson,
     target: {
       spec: s.target,
-      value: maps[0]?.targetValue ?? Number.NaN,
+      value: explanation.targetValue,
       ...(explained ? { detection: detectionJson(explained, imageBox(explained, prepared)) } : {}),
     },
     methods: methodsJson,

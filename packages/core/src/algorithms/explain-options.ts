@@ -42,7 +42,8 @@ export function checkExplainOptions(options: Omit<ExplainOptions, 'method'>, inp
   } else if (o.baseline.dims.join(',') !== input.dims.join(',') || o.baseline.data.length !== input.data.length) {
     throw new Error(`explain: baseline dims [${o.baseline.dims.join(', ')}] differ from the input's [${input.dims.join(', ')}]`);
   }
-  return { ...o, onProgress: options.onProgress ?? (() => {}) };
+  // Each method gets its own progress callback (explain.ts); this one reports nothing.
+  return { ...o, onProgress: () => {} };
 }
 
 /** The input must be one image at the size the model was loaded for. */

@@ -1,7 +1,8 @@
 /**
- * explain(): one saliency method on one image; explainAll(): several methods sharing one
- * forward of the input and one target resolution.
+ * explainAll(): several methods on one image, sharing one forward of the input, one target
+ * resolution and one decoding of the detections; explain(): one method.
  */
+import { decodeDetections } from '../decode/decode-detections.js';
 import type { LoadedModel, TensorData } from '../runtime/types.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import { targetValueAndHeadGradients } from '../targets/target-gradients.js';
@@ -10,14 +11,14 @@ import { checkExplainInput, checkExplainOptions, checkMethod } from './explain-o
 import { guidedBackprop } from './guided.js';
 import { integratedGradients } from './integrated-gradients.js';
 import { smoothGrad } from './smoothgrad.js';
-import type { ExplainOptions, MethodName, SaliencyMap } from './types.js';
+import type { ExplainOptions, Explanation, MethodName, SaliencyMap } from './types.js';
 import { vanillaGradient } from './vanilla.js';
 import { visualBackProp } from './visual-backprop.js';
 
 export async function explain(model: LoadedModel, input: TensorData, options: ExplainOptions): Promise<SaliencyMap> {
   const { method, ...rest } = options;
-  const [map] = await explainAll(model, input, [method], rest);
-  return map;
+  const { maps } = await explainAll(model, input, [method], rest);
+  return maps[0];
 }
 
 /**
@@ -29,7 +30,7 @@ export async function explainAll(
   input: TensorData,
   methods: readonly MethodName[],
   options: Omit<ExplainOptions, 'method'> = {},
-): Promise<SaliencyMap[]> {
+): Promise<Explanation> {
   if (methods.length === 0) throw new Error('explain: no method given');
   methods.forEach(checkMethod);
   checkExplainInput(model, input);
@@ -43,27 +44,35 @@ export async function explainAll(
   };
   const { heads, tape } = await model.forward(input, record.gradients || record.visualBackProp ? record : undefined);
   try {
-    const resolved = resolveTarget(checked.target, model.graph, heads, {
-      scoreThreshold: checked.scoreThreshold,
-      iouThreshold: checked.iouThreshold,
-    });
+    const decoding = { scoreThreshold: checked.scoreThreshold, iouThreshold: checked.iouThreshold };
+    const resolved = resolveTarget(checked.target, model.graph, heads, decoding);
+    const detections = resolved.detections ?? decodeDetections(model.graph, heads, decoding);
     const { values, gradients } = targetValueAndHeadGradients(model.graph, resolved, heads);
-    const context: ExplainContext = { model, input, options: checked, resolved, targetValue: values[0], headGradients: gradients, tape };
     const sharedMs = performance.now() - started;
 
-    const results: SaliencyMap[] = [];
+    const maps: SaliencyMap[] = [];
     for (const method of methods) {
       const methodStarted = performance.now();
-      const base = { method, targetValue: context.targetValue, detection: resolved.detection };
+      const report = options.onProgress;
+      const context: ExplainContext = {
+        model,
+        input,
+        options: { ...checked, onProgress: report ? (done, total) => report(done, total, method) : () => {} },
+        resolved,
+        targetValue: values[0],
+        headGradients: gradients,
+        tape,
+      };
+      const base = { method, targetValue: values[0], detection: resolved.detection };
       if (method === 'integrated-gradients') {
         const ig = await integratedGradients(context);
-        results.push({ ...base, ...ig, milliseconds: sharedMs + performance.now() - methodStarted });
+        maps.push({ ...base, ...ig, milliseconds: sharedMs + performance.now() - methodStarted });
       } else {
         const map = await runMethod(method, context);
-        results.push({ ...base, map, milliseconds: sharedMs + performance.now() - methodStarted });
+        maps.push({ ...base, map, milliseconds: sharedMs + performance.now() - methodStarted });
       }
     }
-    return results;
+    return { maps, detections, targetValue: values[0], detection: resolved.detection };
   } finally {
     tape?.dispose();
   }

@@ -26,10 +26,23 @@ export interface ExplainOptions {
   batchSize?: number;
   /** Seed for SmoothGrad noise (default 0). */
   seed?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Progress of the method being computed (IG steps, SmoothGrad samples; 1 of 1 for the others). */
+  onProgress?: (done: number, total: number, method: MethodName) => void;
   /** Detection targets: minimum score (default 0.25) and NMS IoU (default 0.45) when decoding. */
   scoreThreshold?: number;
   iouThreshold?: number;
+}
+
+/** Everything explainAll() finds on one image: the maps, and what they explain. */
+export interface Explanation {
+  /** One per method asked for, in that order. */
+  maps: SaliencyMap[];
+  /** Every detection on the input (after NMS, at the options' score and IoU thresholds). */
+  detections: Detection[];
+  /** Value of the target on the input. */
+  targetValue: number;
+  /** The detection the target names, when it names one. */
+  detection?: Detection;
 }
 
 export interface SaliencyMap {
