@@ -28,4 +28,5 @@ export * from './preprocess/index.js';
 export * from './render/index.js';
 export * from './onnx/index.js';
 export { imagesPerCall, chunkRanges, sliceBatch, concatBatches } from './runtime/batch-chunks.js';
+export { checkBackwardArguments, checkForwardInput } from './runtime/check-arguments.js';
 export * from './metrics/index.js';

@@ -4,15 +4,11 @@ import type { BackwardOptions, ForwardResult, Graph, LoadedModel, RecordOptions,
 import { runBackward } from './backward.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { runForward } from './forward.js';
-import { chunkRanges, concatBatches, sliceBatch } from '@yolo-saliency/core';
+import { checkBackwardArguments, checkForwardInput, chunkRanges, concatBatches, sliceBatch } from '@yolo-saliency/core';
 import { maxImagesPerChunk } from './batch-chunks.js';
 import { ChunkedTape, TfjsTape } from './tape.js';
 import { runVisualBackProp } from './visual-backprop.js';
 import { disposeWeights, type ConvWeights } from './weights.js';
-
-function dimsText(dims: readonly number[]): string {
-  return `[${dims.join(', ')}]`;
-}
 
 export class TfjsLoadedModel implements LoadedModel {
   readonly graph: Graph;
@@ -42,20 +38,6 @@ export class TfjsLoadedModel implements LoadedModel {
     }
   }
 
-  private checkInput(input: TensorData): number {
-    const [h, w] = this.inputSize;
-    const first = this.graph.nodes[0];
-    const c = first.kind === 'input' ? first.channels : 3;
-    const d = input.dims;
-    if (d.length !== 4 || d[1] !== h || d[2] !== w || d[3] !== c || d[0] < 1) {
-      throw new Error(`tfjs runtime: forward input has dims ${dimsText(d)}, expected [N, ${h}, ${w}, ${c}] for this model`);
-    }
-    if (input.data.length !== d[0] * h * w * c) {
-      throw new Error(`tfjs runtime: forward input has ${input.data.length} values for dims ${dimsText(d)}`);
-    }
-    return d[0];
-  }
-
   /** The tape's chunks, each with the batch index it starts at. */
   private checkTape(tape: Tape, call: string): Array<{ start: number; tape: TfjsTape }> {
     const valid = (tape instanceof TfjsTape || tape instanceof ChunkedTape) && tape.owner === this;
@@ -66,7 +48,7 @@ export class TfjsLoadedModel implements LoadedModel {
 
   async forward(input: TensorData, record: RecordOptions = {}): Promise<ForwardResult> {
     await this.activate('forward');
-    const batch = this.checkInput(input);
+    const batch = checkForwardInput(this.graph, this.inputSize, input, 'tfjs');
     if (batch <= this.maxChunk) return this.forwardChunk(input, batch, record);
     const results: ForwardResult[] = [];
     try {
@@ -107,31 +89,11 @@ export class TfjsLoadedModel implements LoadedModel {
     }
   }
 
-  private checkHeadGradients(tape: { batch: number }, headGradients: TensorData[]): void {
-    const { graph, shapes } = this.plan;
-    if (headGradients.length !== graph.heads.length) {
-      throw new Error(`tfjs runtime: backward got ${headGradients.length} head gradients for ${graph.heads.length} heads`);
-    }
-    graph.heads.forEach((h, k) => {
-      const want = [tape.batch, ...shapes[h]];
-      const g = headGradients[k];
-      if (g.dims.length !== 4 || g.dims.some((d, i) => d !== want[i]) || g.data.length !== want.reduce((a, b) => a * b, 1)) {
-        throw new Error(`tfjs runtime: head gradient ${k} ('${graph.nodes[h].name}') has dims ${dimsText(g.dims)}, expected ${dimsText(want)}`);
-      }
-    });
-  }
-
   async backward(tape: Tape, headGradients: TensorData[], options: BackwardOptions): Promise<TensorData> {
     await this.activate('backward');
     const parts = this.checkTape(tape, 'backward');
     if (!parts[0].tape.gradients) throw new Error('tfjs runtime: backward needs a forward recorded with { gradients: true }');
-    if (options.rule !== 'plain' && options.rule !== 'guided') throw new Error(`tfjs runtime: unknown backward rule '${String(options.rule)}' (plain or guided)`);
-    this.checkHeadGradients(tape, headGradients);
-    let stop = 0;
-    if (options.stopAt !== undefined) {
-      stop = this.graph.nodes.findIndex((n) => n.name === options.stopAt);
-      if (stop < 0) throw new Error(`tfjs runtime: backward stopAt: no layer named '${options.stopAt}'`);
-    }
+    const stop = checkBackwardArguments(this.graph, this.plan.shapes, tape.batch, headGradients, options, 'tfjs');
     const results: TensorData[] = [];
     for (const { start, tape: t } of parts) {
       const grad = tf.tidy(() => {

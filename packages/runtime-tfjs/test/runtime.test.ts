@@ -137,4 +137,17 @@ describe('batches and memory (wasm)', () => {
   it('names the problem when the input has the wrong size', async () => {
     await expect(model.forward(randomInput([1, 8, 8, 3], 1))).rejects.toThrow('tfjs runtime: forward input has dims [1, 8, 8, 3], expected [N, 16, 16, 3] for this model');
   });
+
+  it('refuses head gradients of the wrong dims, count or rule, and an unknown stopAt, naming each', async () => {
+    const { heads, tape } = await model.forward(randomInput([1, 16, 16, 3], 5), { gradients: true });
+    const [h0, h1] = heads;
+    const wrong = { dims: [1, 3, 3, h0.dims[3]], data: new Float32Array(9 * h0.dims[3]) };
+    await expect(model.backward(tape!, [wrong, h1], { rule: 'plain' })).rejects.toThrow(
+      `tfjs runtime: head gradient 0 ('${graph.nodes[graph.heads[0]].name}') has dims [1, 3, 3, ${h0.dims[3]}], expected [${h0.dims.join(', ')}] (NHWC, Float32Array)`,
+    );
+    await expect(model.backward(tape!, [h0], { rule: 'plain' })).rejects.toThrow('tfjs runtime: backward got 1 head gradients for 2 heads');
+    await expect(model.backward(tape!, heads, { rule: 'sideways' as 'plain' })).rejects.toThrow("tfjs runtime: unknown backward rule 'sideways' (plain or guided)");
+    await expect(model.backward(tape!, heads, { rule: 'plain', stopAt: 'nope' })).rejects.toThrow("tfjs runtime: backward stopAt: no layer named 'nope'");
+    tape!.dispose();
+  });
 });
