@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle has no gradient functions; the union package registers them all
 // (into tfjs-core's global registry, so the one engine the backends use sees them).
 import '@tensorflow/tfjs';
-import type { DarknetCfg, DarknetConvLayer, DarknetConvParams } from '@yolo-saliency/core';
+import type { DarknetCfg, DarknetConvLayer, DarknetConvParams, RuntimeInfo } from '@yolo-saliency/core';
+import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import type { HeadLayout } from './anchor-assignment.js';
 import { negativeMask } from './ignore-mask.js';
 import { learningRate } from './learning-rate.js';
@@ -36,6 +37,13 @@ export interface TrainOptions {
   anchorIouThreshold?: number;
   /** Start from these saved parameters (darknet layout, e.g. readDarknetWeights) instead of random ones. */
   initialParams?: DarknetConvParams[];
+  /**
+   * The tfjs backend to train on ('auto' by default: the fastest that loads), chosen the way the
+   * tfjs runtime chooses it (an explicit one is honoured or refused with its reason).
+   */
+  backend?: string;
+  /** Called once the backend is chosen, before the first step. */
+  onStart?: (backend: RuntimeInfo) => void;
   /** Called after every step; a returned promise is awaited (e.g. to save a checkpoint). */
   onStep?: (report: StepReport, model: TrainableDarknet) => void | Promise<void>;
 }
@@ -51,8 +59,10 @@ export interface StepReport {
 
 export interface TrainResult {
   model: TrainableDarknet;
+  /** Where it trained: the tfjs backend and device, with notes (e.g. why it fell back). */
+  backend: RuntimeInfo;
   history: StepReport[];
-  settings: Required<Omit<TrainOptions, 'onStep' | 'initialParams'>>;
+  settings: Required<Omit<TrainOptions, 'onStep' | 'onStart' | 'initialParams' | 'backend'>>;
 }
 
 /** Objectness prior: start every cell at p(object) = 1% so the first steps are not swamped by negatives. */
@@ -92,6 +102,9 @@ export async function trainDetector(cfg: DarknetCfg, options: TrainOptions): Pro
   };
   if (!(Number.isInteger(settings.steps) && settings.steps >= 1)) throw new RangeError(`train: steps must be a positive integer, got ${settings.steps}`);
   const size = cfg.width;
+  // tfjs has one global backend: the runtime's own selection sets it (and says why it fell back).
+  const backend = await createTfjsRuntime().init({ backend: options.backend ?? 'auto' });
+  options.onStart?.(backend);
   const model = new TrainableDarknet(cfg, settings.seed, headBiasInit(cfg));
   if (options.initialParams) await model.loadDarknetParams(options.initialParams);
   const layouts = headLayouts(cfg, model);
@@ -133,5 +146,5 @@ export async function trainDetector(cfg: DarknetCfg, options: TrainOptions): Pro
     await options.onStep?.(report, model);
   }
   optimizer.dispose();
-  return { model, history, settings };
+  return { model, backend, history, settings };
 }

@@ -7,7 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import { darknetConvShapes, parseDarknetCfg, readDarknetWeights, type DarknetConvParams } from '@yolo-saliency/core';
 import { fileError, messageOf, writeFileAtomic } from '@yolo-saliency/node';
-import { selectTfjsBackend } from '@yolo-saliency/runtime-tfjs';
 import { darknetWeightsBytes, trainDetector, type StepReport } from '@yolo-saliency/train';
 import type { Command } from '../command.js';
 import { UsageError } from '../cli-errors.js';
@@ -84,9 +83,6 @@ export const trainCommand: Command = {
         throw fileError(init, messageOf(error), error);
       }
     }
-    const backend = await selectTfjsBackend(args.string('backend') ?? 'auto');
-    for (const note of backend.notes) process.stderr.write(`note: ${note}\n`);
-    process.stderr.write(`training ${cfgPath} on tfjs ${backend.name} (${backend.device}): ${steps} steps of ${batchSize} images\n`);
 
     const save = async (bytes: Uint8Array, path: string) => {
       try {
@@ -103,6 +99,11 @@ export const trainCommand: Command = {
       dataSeed,
       initialParams,
       anchorIouThreshold,
+      backend: args.string('backend') ?? 'auto',
+      onStart: (backend) => {
+        for (const note of backend.notes) process.stderr.write(`note: ${note}\n`);
+        process.stderr.write(`training ${cfgPath} on tfjs ${backend.backend} (${backend.device}): ${steps} steps of ${batchSize} images\n`);
+      },
       onStep: async (report, model) => {
         const done = report.step + 1;
         if (done % LOG_EVERY === 0 || done === steps) process.stderr.write(stepLine(report, report.elapsedMs / done));
@@ -113,7 +114,7 @@ export const trainCommand: Command = {
     await save(await darknetWeightsBytes(result.model, steps * batchSize), out);
     const log = {
       cfg: cfgPath,
-      backend: backend.name,
+      backend: result.backend.backend,
       settings: { ...result.settings, init: init ?? null },
       parameters: result.model.parameterCount(),
       wallSeconds: Math.round(wallMs / 1000),
