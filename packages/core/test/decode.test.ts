@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../src/graph/builder.js';
 import type { Graph } from '../src/graph/types.js';
 import type { TensorData } from '../src/runtime/types.js';
-import { computeLetterbox, decodeDetections, iou, letterboxBoxToImage, nonMaxSuppression } from '../src/decode/index.js';
+import { decodeDetections, iou, letterboxBoxToImage, nonMaxSuppression } from '../src/decode/index.js';
+import { letterboxGeometry } from '../src/preprocess/letterbox-geometry.js';
 import type { Detection } from '../src/decode/types.js';
 
 const ANCHORS_13: Array<[number, number]> = [[116, 90], [156, 198], [373, 326]];
@@ -117,7 +118,7 @@ describe('decodeDetections', () => {
     const graph = twoHeadGraph();
     const heads = emptyHeads();
     setAnchor(heads, 0, 4, 6, 1, [0, Math.log(3), Math.log(0.5), 0, 3, -5, 2]);
-    const letterbox = computeLetterbox(768, 576, 416, 416);
+    const letterbox = letterboxGeometry(768, 576, [416, 416]);
     const [d] = decodeDetections(graph, heads, { letterbox });
     // input box [169, 53, 247, 251]; scale 416/768, offset y 52
     const s = 416 / 768;
@@ -134,9 +135,9 @@ describe('decodeDetections', () => {
   });
 });
 
-describe('computeLetterbox', () => {
+describe('letterboxGeometry', () => {
   it('fits a 768x576 image into 416x416, centred vertically', () => {
-    expect(computeLetterbox(768, 576, 416, 416)).toEqual({
+    expect(letterboxGeometry(768, 576, [416, 416])).toEqual({
       imageWidth: 768, imageHeight: 576, inputWidth: 416, inputHeight: 416,
       scale: 416 / 768, offsetX: 0, offsetY: 52,
     });
@@ -144,14 +145,14 @@ describe('computeLetterbox', () => {
 
   it('rounds the new size and floors the offsets', () => {
     // 500x375 -> scale 416/500 = 0.832, new 416x312, offset y 52; 375x500 -> offset x 52
-    expect(computeLetterbox(375, 500, 416, 416)).toMatchObject({ scale: 0.832, offsetX: 52, offsetY: 0 });
+    expect(letterboxGeometry(375, 500, [416, 416])).toMatchObject({ scale: 0.832, offsetX: 52, offsetY: 0 });
     // 100x33 into 64x64: scale 0.64, new height round(21.12) = 21, offset floor(43/2) = 21
-    expect(computeLetterbox(100, 33, 64, 64)).toMatchObject({ scale: 0.64, offsetX: 0, offsetY: 21 });
-    expect(() => computeLetterbox(0, 10, 416, 416)).toThrow('letterbox: image width must be a positive integer, got 0');
+    expect(letterboxGeometry(100, 33, [64, 64])).toMatchObject({ scale: 0.64, offsetX: 0, offsetY: 21 });
+    expect(() => letterboxGeometry(0, 10, [416, 416])).toThrow('letterbox: image width must be a positive integer, got 0');
   });
 
   it('clips mapped boxes to the image', () => {
-    const lb = computeLetterbox(768, 576, 416, 416);
+    const lb = letterboxGeometry(768, 576, [416, 416]);
     expect(letterboxBoxToImage([-20, 10, 500, 400], lb)).toEqual([0, 0, 768, 576]);
     const [x1, y1] = letterboxBoxToImage([208, 208, 300, 300], lb);
     expect(x1).toBeCloseTo(384, 9);

@@ -1,13 +1,5 @@
-import { letterboxGeometry } from '../preprocess/letterbox-geometry.js';
+/** Boxes back through the letterbox (its geometry: preprocess/letterbox-geometry.ts, the one definition). */
 import type { Letterbox } from './types.js';
-
-/**
- * The darknet / keras-yolo3 letterbox, in the (width, height) argument order decoding uses.
- * One definition for the whole project: preprocess/letterbox-geometry.ts.
- */
-export function computeLetterbox(imageWidth: number, imageHeight: number, inputWidth: number, inputHeight: number): Letterbox {
-  return letterboxGeometry(imageWidth, imageHeight, [inputHeight, inputWidth]);
-}
 
 /** Map an [x1, y1, x2, y2] box from network-input pixels to image pixels, clipped to the image. */
 export function letterboxBoxToImage(box: readonly number[], letterbox: Letterbox): [number, number, number, number] {
