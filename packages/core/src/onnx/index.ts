@@ -6,3 +6,4 @@ export type { OnnxExport, OnnxExportOptions, OnnxOutputDtype, OnnxOutputInfo, On
 export type { OnnxImport, OnnxImportOptions } from './import-types.js';
 export { DEFAULT_ONNX_INPUT_SIZE } from './import-types.js';
 export { GRAPH_METADATA_KEY, OUTPUTS_METADATA_KEY, WEIGHTS_SOURCE_METADATA_KEY } from './graph-metadata.js';
+export { addNhwcBoundary, withNhwcBoundary, LAYOUT_METADATA_KEY, type NhwcModel } from './nhwc-boundary.js';
