@@ -168,13 +168,20 @@ inline TestGraph smallYolo(Rng& rng, int hw = 16) {
   return g;
 }
 
+/** Flat NCHW index of output k's argmax of a maxpool with output planes of outPlane and input
+ *  planes of inPlane pixels (the tape stores offsets within the plane). */
+inline std::size_t argmaxFlat(const std::vector<std::int32_t>& argmax, std::size_t k, std::size_t outPlane,
+                              std::size_t inPlane) {
+  return (k / outPlane) * inPlane + std::size_t(argmax[k]);
+}
+
 /** Everything a float64 forward of a TestGraph gives: outputs and the tape contents. */
 struct Forward {
   int batch = 0;
   std::vector<std::vector<double>> out;  // per node, [N, C, H, W]
   std::vector<std::vector<std::uint8_t>> signs;
   std::vector<std::vector<float>> logistic;
-  std::vector<std::vector<std::int64_t>> argmax;
+  std::vector<std::vector<std::int32_t>> argmax;  // per (n, c) plane: y*W + x
   std::vector<std::vector<float>> mean;
 
   ys::TapeView tape() const {
@@ -184,7 +191,7 @@ struct Forward {
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (!signs[i].empty()) t.nodes[i].signs = {signs[i].data(), signs[i].size()};
       if (!logistic[i].empty()) t.nodes[i].logistic = {logistic[i].data(), logistic[i].size()};
-      if (!argmax[i].empty()) t.nodes[i].argmax64 = {argmax[i].data(), argmax[i].size()};
+      if (!argmax[i].empty()) t.nodes[i].argmax = {argmax[i].data(), argmax[i].size()};
       if (!mean[i].empty()) t.nodes[i].mean = {mean[i].data(), mean[i].size()};
     }
     return t;
@@ -262,13 +269,14 @@ inline Forward forward(const TestGraph& g, int n, const std::vector<double>& x, 
             for (int oy = 0; oy < s.h; ++oy)
               for (int ox = 0; ox < s.w; ++ox) {
                 double best = -std::numeric_limits<double>::infinity();
-                std::int64_t arg = -1;
+                std::int32_t arg = -1;
+                const std::size_t plane = (std::size_t(b) * is.c + c) * is.h * is.w;
                 for (int ky = 0; ky < p.size; ++ky)
                   for (int kx = 0; kx < p.size; ++kx) {
                     const int iy = oy * p.stride - p.pads.top + ky, ix = ox * p.stride - p.pads.left + kx;
                     if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;  // padding never wins
-                    const std::int64_t idx = ((std::int64_t(b) * is.c + c) * is.h + iy) * is.w + ix;
-                    if ((*in)[std::size_t(idx)] > best) best = (*in)[std::size_t(idx)], arg = idx;
+                    const std::int32_t idx = iy * is.w + ix;
+                    if ((*in)[plane + std::size_t(idx)] > best) best = (*in)[plane + std::size_t(idx)], arg = idx;
                   }
                 const std::size_t k = ((std::size_t(b) * s.c + c) * s.h + oy) * s.w + ox;
                 out[k] = best;
@@ -321,6 +329,72 @@ inline Forward forward(const TestGraph& g, int n, const std::vector<double>& x, 
     }
   }
   return f;
+}
+
+/** Port of packages/core/src/algorithms/vbp-plan.ts planVisualBackProp. */
+inline ys::VbpPlan vbpPlanFor(const ys::GraphDesc& g) {
+  std::vector<bool> seeds(g.nodes.size(), false), reached(g.nodes.size(), false);
+  for (int h : g.heads) seeds[std::size_t(g.nodes[std::size_t(h)].inputs[0])] = reached[std::size_t(g.nodes[std::size_t(h)].inputs[0])] = true;
+  for (int i = int(g.nodes.size()) - 1; i >= 0; --i)
+    if (reached[std::size_t(i)]) for (int j : g.nodes[std::size_t(i)].inputs) reached[std::size_t(j)] = true;
+  ys::VbpPlan plan;
+  for (int i = int(g.nodes.size()) - 1; i >= 0; --i) {
+    if (!reached[std::size_t(i)]) continue;
+    const ys::NodeDesc& nd = g.nodes[std::size_t(i)];
+    ys::VbpStep step;
+    step.node = i;
+    step.h = nd.shape.h;
+    step.w = nd.shape.w;
+    step.seed = seeds[std::size_t(i)];
+    step.multiplyByMean = nd.kind == ys::NodeKind::Activation && nd.activation.kind != ys::Activation::Linear;
+    for (int to : nd.inputs) {
+      ys::VbpSend send;
+      send.to = to;
+      const ys::Shape ts = g.nodes[std::size_t(to)].shape;
+      if (nd.kind == ys::NodeKind::Conv || nd.kind == ys::NodeKind::MaxPool) {
+        send.op.kind = ys::VbpOpKind::OnesTransposedConv;
+        send.op.kh = nd.kind == ys::NodeKind::Conv ? nd.conv.kh : nd.maxpool.size;
+        send.op.kw = nd.kind == ys::NodeKind::Conv ? nd.conv.kw : nd.maxpool.size;
+        send.op.stride = nd.kind == ys::NodeKind::Conv ? nd.conv.stride : nd.maxpool.stride;
+        send.op.pads = nd.kind == ys::NodeKind::Conv ? nd.conv.pads : nd.maxpool.pads;
+        send.op.inputH = ts.h;
+        send.op.inputW = ts.w;
+      } else if (nd.kind == ys::NodeKind::Upsample) {
+        send.op.kind = ys::VbpOpKind::AveragePool;
+        send.op.factor = nd.upsampleFactor;
+      }
+      step.sends.push_back(send);
+    }
+    if (step.multiplyByMean) plan.meanNodes.insert(plan.meanNodes.begin(), i);
+    plan.steps.push_back(step);
+  }
+  return plan;
+}
+
+/** smallYolo with a random batch, its forward and random head gradients: what most tests
+ *  run a backward on. */
+struct Problem {
+  TestGraph graph;
+  int n = 2;
+  std::vector<double> x;
+  Forward fwd;
+  std::vector<std::vector<float>> headGrads;
+
+  std::vector<ys::ConstSpan<float>> heads() const {
+    std::vector<ys::ConstSpan<float>> v;
+    for (const auto& h : headGrads) v.push_back({h.data(), h.size()});
+    return v;
+  }
+};
+
+inline Problem smallYoloProblem(std::uint64_t seed, int hw = 16, int n = 2) {
+  Rng rng(seed);
+  Problem p{smallYolo(rng, hw), n, {}, {}, {}};
+  p.x.resize(std::size_t(n) * p.graph.shape(0).elements());
+  for (auto& v : p.x) v = rng.uniform(0.0f, 1.0f);
+  p.fwd = forward(p.graph, n, p.x);
+  for (int h : p.graph.desc.heads) p.headGrads.push_back(rng.floats(std::size_t(n) * p.graph.shape(h).elements()));
+  return p;
 }
 
 /** sum_k <g_k, head_k> of a forward. */

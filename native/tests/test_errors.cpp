@@ -79,7 +79,7 @@ int main() {
       expectError([&] { model->backward(tape, f.heads(), Rule::Plain, 0, {f.out.data(), f.out.size()}); },
                   ErrorCode::TapeMismatch, {"backward", "layer 'act_2' (activation)", "no sign bytes"});
       tape = f.fwd.tape();
-      tape.nodes[3].argmax64.size -= 2;
+      tape.nodes[3].argmax.size -= 2;
       expectError([&] { model->backward(tape, f.heads(), Rule::Plain, 0, {f.out.data(), f.out.size()}); },
                   ErrorCode::TapeMismatch, {"pool_3", "argmax indices has"});
       tape = f.fwd.tape();
@@ -108,7 +108,7 @@ int main() {
       auto argmax = f.fwd.argmax[3];
       argmax[5] = 1 << 30;
       TapeView tape = f.fwd.tape();
-      tape.nodes[3].argmax64 = {argmax.data(), argmax.size()};
+      tape.nodes[3].argmax = {argmax.data(), argmax.size()};
       expectError([&] { model->backward(tape, f.heads(), Rule::Plain, 0, {f.out.data(), f.out.size()}); },
                   ErrorCode::TapeMismatch, {"pool_3", "outside its (n, c) plane"});
     }},
@@ -138,20 +138,15 @@ int main() {
       expectError([&] { model->visualBackProp(plan, f.fwd.tape(), {f.out.data(), 256}); }, ErrorCode::InvalidArgument,
                   {"conv_1", "transposed-conv geometry"});
     }},
-    {"unsupported ISA is refused, build info filled", [] {
+    {"build info filled, device names the code path", [] {
       Fixture f;
-      if (!isaAvailable(Isa::Avx512)) {
-        CpuOptions o;
-        o.isa = Isa::Avx512;
-        expectError([&] { createCpuModel(f.graph.desc, o); }, ErrorCode::Unsupported, {"avx512"});
-      }
       const BuildInfo info = buildInfo();
-      std::printf("  build: %s; detected %s; used %s; compiled %s; threads %d\n", info.compiler.c_str(),
-                  info.cpuFeaturesDetected.c_str(), info.cpuFeaturesUsed.c_str(), info.cpuIsasCompiled.c_str(),
+      std::printf("  build: %s; detected %s; code path %s; compiled %s; threads %d\n", info.compiler.c_str(),
+                  info.cpuFeaturesDetected.c_str(), info.cpuCodePath.c_str(), info.cpuCodePathsCompiled.c_str(),
                   info.defaultThreads);
-      CHECK(!info.compiler.empty() && !info.cpuFeaturesUsed.empty() && info.defaultThreads >= 1);
+      CHECK(!info.compiler.empty() && !info.cpuCodePath.empty() && info.defaultThreads >= 1);
       auto model = createCpuModel(f.graph.desc);
-      CHECK(model->device().rfind("cpu ", 0) == 0);
+      CHECK(model->device() == "cpu " + info.cpuCodePath + " x" + std::to_string(model->threads()) + " threads");
     }},
   });
 }

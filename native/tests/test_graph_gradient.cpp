@@ -12,23 +12,9 @@ using yst::Rng;
 
 namespace {
 
-struct Setup {
-  yst::TestGraph graph;
-  int n = 2;
-  std::vector<double> x;
-  yst::Forward fwd;
-  std::vector<std::vector<float>> headGrads;
-};
+using Setup = yst::Problem;
 
-Setup makeSetup(std::uint64_t seed) {
-  Rng rng(seed);
-  Setup s{yst::smallYolo(rng), 2, {}, {}, {}};
-  s.x.resize(std::size_t(s.n) * s.graph.shape(0).elements());
-  for (auto& v : s.x) v = rng.uniform(0.0f, 1.0f);
-  s.fwd = yst::forward(s.graph, s.n, s.x);
-  for (int h : s.graph.desc.heads) s.headGrads.push_back(rng.floats(std::size_t(s.n) * s.graph.shape(h).elements()));
-  return s;
-}
+Setup makeSetup(std::uint64_t seed) { return yst::smallYoloProblem(seed); }
 
 std::vector<float> nativeBackward(Setup& s, Rule rule, int stopAt, int threads) {
   CpuOptions options;
@@ -109,7 +95,10 @@ std::vector<double> referenceBackward(const Setup& s, Rule rule) {
       }
       case NodeKind::MaxPool: {
         auto& t = ensure(nd.inputs[0]);
-        for (std::size_t k = 0; k < gi.size(); ++k) t[std::size_t(s.fwd.argmax[std::size_t(i)][k])] += gi[k];
+        const ys::Shape is = nodes[std::size_t(nd.inputs[0])].shape;
+        for (std::size_t k = 0; k < gi.size(); ++k) {
+          t[yst::argmaxFlat(s.fwd.argmax[std::size_t(i)], k, std::size_t(os.h) * os.w, std::size_t(is.h) * is.w)] += gi[k];
+        }
         break;
       }
       case NodeKind::Upsample: {
@@ -176,6 +165,35 @@ int main() {
       const auto a = nativeBackward(s, Rule::Plain, 0, 1);
       CHECK(a == nativeBackward(s, Rule::Plain, 0, 2));
       CHECK(a == nativeBackward(s, Rule::Plain, 0, 4));
+    }},
+    {"NHWC head gradients in, NHWC gradient out = the NCHW walk transposed", [] {
+      Setup s = makeSetup(26);
+      auto model = createCpuModel(s.graph.desc, {});
+      // [n, c, hw] <-> [n, hw, c]
+      auto transpose = [](const std::vector<float>& x, int n, int rows, int cols) {
+        std::vector<float> y(x.size());
+        for (int b = 0; b < n; ++b)
+          for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) y[(std::size_t(b) * cols + c) * rows + r] = x[(std::size_t(b) * rows + r) * cols + c];
+        return y;
+      };
+      std::vector<std::vector<float>> nhwcHeads;
+      std::vector<ConstSpan<float>> nchw, nhwc;
+      for (std::size_t k = 0; k < s.headGrads.size(); ++k) {
+        const Shape hs = s.graph.shape(s.graph.desc.heads[k]);
+        nhwcHeads.push_back(transpose(s.headGrads[k], s.n, hs.c, hs.h * hs.w));
+      }
+      for (std::size_t k = 0; k < s.headGrads.size(); ++k) {
+        nchw.push_back({s.headGrads[k].data(), s.headGrads[k].size()});
+        nhwc.push_back({nhwcHeads[k].data(), nhwcHeads[k].size()});
+      }
+      for (int stop : {0, 5}) {
+        const Shape os = model->shape(stop);
+        std::vector<float> a(std::size_t(s.n) * os.elements()), b(a.size());
+        model->backward(s.fwd.tape(), nchw, Rule::Plain, stop, {a.data(), a.size()});
+        model->backward(s.fwd.tape(), nhwc, Rule::Plain, stop, {b.data(), b.size()}, Layout::Nhwc);
+        CHECK_MSG(transpose(a, s.n, os.c, os.h * os.w) == b, "stopAt %d", stop);
+      }
     }},
     {"repeated calls on one model reuse buffers and agree", [] {
       Setup s = makeSetup(25);

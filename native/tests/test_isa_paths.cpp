@@ -1,17 +1,23 @@
-// The vectorised GEMM paths against the plain C++ one, run explicitly. AVX2 and AVX-512
-// sum in the same order with FMA, so they must agree bit for bit; the scalar path rounds
-// each product separately, so it agrees to float32 rounding.
+// Every CPU code path that can be forced (CpuOptions::isa, the binding's `isa` option), run
+// explicitly: the GEMM alone and a whole-model backward. The FMA paths (avx2, avx512) sum in
+// the same order, so they must agree bit for bit; the scalar path rounds each product
+// separately, so it agrees to float32 rounding. Paths this CPU or build lacks are skipped with
+// the reason, and forcing one is refused saying it.
 #include <cstring>
+#include <string>
 
 #include "check.h"
 #include "reference.h"
+#include "ys/build_info.h"
 #include "ys/cpu_kernels.h"
+#include "ys/model.h"
+#include "ys/status.h"
 
 using namespace ys;
 
 namespace {
 
-std::vector<float> run(Isa isa, const cpu::ConvGeometry& g, int n, const std::vector<float>& wt, const std::vector<float>& dy) {
+std::vector<float> runGemm(Isa isa, const cpu::ConvGeometry& g, int n, const std::vector<float>& wt, const std::vector<float>& dy) {
   ThreadPool pool(2);
   cpu::PackedConvWeights packed(g, wt.data(), isa);
   CHECK(packed.isa() == isa);
@@ -36,38 +42,96 @@ std::vector<cpu::ConvGeometry> cases() {
   return out;
 }
 
+/** The forceable paths; prints the ones skipped and why. */
+std::vector<Isa> availablePaths() {
+  std::vector<Isa> out;
+  for (Isa isa : allIsas()) {
+    if (isaAvailable(isa)) out.push_back(isa);
+    else std::printf("  skipped %s: %s\n", isaName(isa), isaUnavailableReason(isa).c_str());
+  }
+  return out;
+}
+
+/** a and b from two paths: bit for bit when both use FMA, else to float32 rounding (and not
+ *  bit for bit, which would mean one path ran twice). */
+void compare(const char* what, Isa a, Isa b, const std::vector<float>& x, const std::vector<float>& y) {
+  if (a != Isa::Scalar && b != Isa::Scalar) {
+    CHECK_MSG(x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * 4) == 0, "%s: %s != %s bit for bit", what,
+              isaName(a), isaName(b));
+  } else {
+    const double err = yst::relError(x, y);
+    CHECK_MSG(err < 1e-5 && err > 0, "%s: %s vs %s err=%g", what, isaName(a), isaName(b), err);
+  }
+}
+
+std::vector<float> modelBackward(Isa isa, const yst::Problem& p) {
+  CpuOptions options;
+  options.threads = 2;
+  options.isa = isa;
+  auto model = createCpuModel(p.graph.desc, options);
+  CHECK(model->cpuCodePath() == isa);
+  CHECK(model->device().find(std::string(" ") + isaName(isa) + " ") != std::string::npos);
+  std::vector<float> out(p.x.size());
+  model->backward(p.fwd.tape(), p.heads(), Rule::Guided, 0, {out.data(), out.size()});
+  return out;
+}
+
 }  // namespace
 
 int main() {
-  std::printf("isa available: avx2=%d avx512=%d\n", int(isaAvailable(Isa::Avx2)), int(isaAvailable(Isa::Avx512)));
   return yst::run("test_isa_paths", {
-    {"avx2 equals scalar (float32 rounding)", [] {
-      if (!isaAvailable(Isa::Avx2)) {
-        std::printf("  skipped: this CPU/build has no avx2+fma\n");
-        return;
+    {"one list of code-path names", [] {
+      for (Isa isa : allIsas()) {
+        Isa parsed = Isa::Auto;
+        CHECK(parseIsa(isaName(isa), parsed) && parsed == isa);
       }
+      Isa parsed = Isa::Scalar;
+      CHECK(parseIsa("auto", parsed) && parsed == Isa::Auto);
+      CHECK(!parseIsa("avx512f", parsed) && !parseIsa("sse", parsed));
+      const BuildInfo info = buildInfo();
+      std::printf("  code path %s; available %s; compiled %s; CPU features %s\n", info.cpuCodePath.c_str(),
+                  info.cpuCodePathsAvailable.c_str(), info.cpuCodePathsCompiled.c_str(), info.cpuFeaturesDetected.c_str());
+      CHECK(info.cpuCodePath == isaName(resolveIsa(Isa::Auto)));
+      CHECK(info.cpuCodePathsCompiled.rfind("scalar", 0) == 0);
+      CHECK(info.cpuCodePathsAvailable.find(info.cpuCodePath) != std::string::npos);
+    }},
+    {"GEMM: every available path against the others", [] {
+      const auto paths = availablePaths();
       yst::Rng rng(11);
       for (const auto& g : cases()) {
         const auto wt = rng.floats(std::size_t(g.o) * g.c * g.kh * g.kw);
         const auto dy = rng.floats(std::size_t(2) * g.o * g.oh * g.ow);
-        const auto scalar = run(Isa::Scalar, g, 2, wt, dy);
-        const auto avx2 = run(Isa::Avx2, g, 2, wt, dy);
-        const double err = yst::relError(avx2, scalar);
-        CHECK_MSG(err < 1e-5 && err > 0, "c=%d o=%d k=%d err=%g (0 would mean the same path ran twice)", g.c, g.o, g.kh, err);
+        std::vector<std::vector<float>> results;
+        for (Isa isa : paths) results.push_back(runGemm(isa, g, 2, wt, dy));
+        for (std::size_t a = 0; a < paths.size(); ++a)
+          for (std::size_t b = a + 1; b < paths.size(); ++b) compare("gemm", paths[a], paths[b], results[a], results[b]);
       }
     }},
-    {"avx512 equals avx2 bit for bit", [] {
-      if (!isaAvailable(Isa::Avx512) || !isaAvailable(Isa::Avx2)) {
-        std::printf("  skipped: this CPU/build has no avx512f\n");
-        return;
+    {"model backward: every available path against the others", [] {
+      const auto paths = availablePaths();
+      yst::Problem p = yst::smallYoloProblem(13, 32);
+      std::vector<std::vector<float>> results;
+      for (Isa isa : paths) {
+        results.push_back(modelBackward(isa, p));
+        std::printf("  ran %s\n", isaName(isa));
       }
-      yst::Rng rng(12);
-      for (const auto& g : cases()) {
-        const auto wt = rng.floats(std::size_t(g.o) * g.c * g.kh * g.kw);
-        const auto dy = rng.floats(std::size_t(2) * g.o * g.oh * g.ow);
-        const auto a = run(Isa::Avx2, g, 2, wt, dy);
-        const auto b = run(Isa::Avx512, g, 2, wt, dy);
-        CHECK_MSG(std::memcmp(a.data(), b.data(), a.size() * 4) == 0, "c=%d o=%d k=%d", g.c, g.o, g.kh);
+      for (std::size_t a = 0; a < paths.size(); ++a)
+        for (std::size_t b = a + 1; b < paths.size(); ++b) compare("model", paths[a], paths[b], results[a], results[b]);
+    }},
+    {"a path that is not available is refused saying why", [] {
+      yst::Rng rng(14);
+      yst::TestGraph graph = yst::smallYolo(rng);
+      for (Isa isa : allIsas()) {
+        if (isaAvailable(isa)) continue;
+        CpuOptions options;
+        options.isa = isa;
+        try {
+          createCpuModel(graph.desc, options);
+          CHECK_MSG(false, "%s was accepted", isaName(isa));
+        } catch (const Error& e) {
+          CHECK(e.code() == ErrorCode::Unsupported);
+          CHECK(std::string(e.what()).find(isaUnavailableReason(isa)) != std::string::npos);
+        }
       }
     }},
     {"resolveIsa(Auto) picks the best available", [] {

@@ -1,5 +1,6 @@
 // Each CPU kernel against a direct reference loop, on seeded random shapes.
 #include <cstring>
+#include <tuple>
 
 #include "check.h"
 #include "reference.h"
@@ -101,7 +102,7 @@ int main() {
         CHECK(dx == g);
       }
     }},
-    {"maxpool backward: ONNX indices int64 and int32", [] {
+    {"maxpool backward: per-plane argmax, accumulate, bad index", [] {
       Rng rng(5);
       ThreadPool pool(3);
       struct P { int size, stride; Pads pads; };
@@ -115,17 +116,45 @@ int main() {
         for (auto& v : input) v = double(rng.integer(-3, 3));  // many ties: first max wins
         const yst::Forward f = yst::forward(tg, n, input);
         const auto g = rng.floats(std::size_t(n) * os.elements());
+        const std::size_t outPlane = std::size_t(os.h) * os.w, inPlane = std::size_t(is.h) * is.w;
         std::vector<double> want(input.size(), 0.0);
-        for (std::size_t k = 0; k < g.size(); ++k) want[std::size_t(f.argmax[1][k])] += g[k];
+        for (std::size_t k = 0; k < g.size(); ++k) want[yst::argmaxFlat(f.argmax[1], k, outPlane, inPlane)] += g[k];
         std::vector<float> dx(input.size(), 7.0f);
-        cpu::maxpoolBackward(pool, n, is.c, is.h, is.w, os.h, os.w, g.data(), f.argmax[1].data(), nullptr, dx.data(),
-                             false, "pool");
+        cpu::maxpoolBackward(pool, n, is.c, is.h, is.w, os.h, os.w, g.data(), f.argmax[1].data(), dx.data(), false, "pool");
         CHECK(yst::relError(dx, want) < 1e-6);
-        std::vector<std::int32_t> idx32(f.argmax[1].begin(), f.argmax[1].end());
-        std::vector<float> dx32(input.size(), 0.0f);
-        cpu::maxpoolBackward(pool, n, is.c, is.h, is.w, os.h, os.w, g.data(), nullptr, idx32.data(), dx32.data(), true,
-                             "pool");
-        CHECK(dx32 == dx);
+        std::vector<float> acc(input.size(), 1.0f);
+        cpu::maxpoolBackward(pool, n, is.c, is.h, is.w, os.h, os.w, g.data(), f.argmax[1].data(), acc.data(), true, "pool");
+        for (auto& v : want) v += 1.0;
+        CHECK(yst::relError(acc, want) < 1e-6);
+        for (std::int32_t bad : {-1, std::int32_t(inPlane)}) {
+          auto idx = f.argmax[1];
+          idx[idx.size() - 1] = bad;
+          bool threw = false;
+          try {
+            cpu::maxpoolBackward(pool, n, is.c, is.h, is.w, os.h, os.w, g.data(), idx.data(), dx.data(), false, "pool");
+          } catch (const ys::Error& e) {
+            threw = e.code() == ys::ErrorCode::TapeMismatch && std::string(e.what()).find("'pool'") != std::string::npos;
+          }
+          CHECK_MSG(threw, "index %d of a plane of %zu pixels was accepted", bad, inPlane);
+        }
+      }
+    }},
+    {"NHWC <-> NCHW at the edges", [] {
+      Rng rng(8);
+      ThreadPool pool(2);
+      for (auto [n, c, hw] : {std::tuple<int, int, int>{2, 255, 13 * 13}, {1, 3, 64 * 64 + 5}, {3, 40, 33}}) {
+        const auto nhwc = rng.floats(std::size_t(n) * c * hw);
+        std::vector<float> nchw(nhwc.size(), 0.5f), back(nhwc.size());
+        cpu::nhwcToNchw(pool, n, c, hw, nhwc.data(), nchw.data(), true);
+        bool ok = true;
+        for (int b = 0; b < n; ++b)
+          for (int k = 0; k < c; ++k)
+            for (int p = 0; p < hw; ++p)
+              ok = ok && nchw[(std::size_t(b) * c + k) * hw + p] == 0.5f + nhwc[(std::size_t(b) * hw + p) * c + k];
+        CHECK_MSG(ok, "nhwcToNchw n=%d c=%d hw=%d", n, c, hw);
+        cpu::nhwcToNchw(pool, n, c, hw, nhwc.data(), nchw.data(), false);
+        cpu::nchwToNhwc(pool, n, c, hw, nchw.data(), back.data());
+        CHECK(back == nhwc);
       }
     }},
     {"upsample backward sums each block", [] {

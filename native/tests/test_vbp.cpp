@@ -11,46 +11,6 @@ using yst::Rng;
 
 namespace {
 
-/** Port of packages/core/src/algorithms/vbp-plan.ts planVisualBackProp. */
-VbpPlan planFor(const GraphDesc& g) {
-  std::vector<bool> seeds(g.nodes.size(), false), reached(g.nodes.size(), false);
-  for (int h : g.heads) seeds[std::size_t(g.nodes[std::size_t(h)].inputs[0])] = reached[std::size_t(g.nodes[std::size_t(h)].inputs[0])] = true;
-  for (int i = int(g.nodes.size()) - 1; i >= 0; --i)
-    if (reached[std::size_t(i)]) for (int j : g.nodes[std::size_t(i)].inputs) reached[std::size_t(j)] = true;
-  VbpPlan plan;
-  for (int i = int(g.nodes.size()) - 1; i >= 0; --i) {
-    if (!reached[std::size_t(i)]) continue;
-    const NodeDesc& nd = g.nodes[std::size_t(i)];
-    VbpStep step;
-    step.node = i;
-    step.h = nd.shape.h;
-    step.w = nd.shape.w;
-    step.seed = seeds[std::size_t(i)];
-    step.multiplyByMean = nd.kind == NodeKind::Activation && nd.activation.kind != Activation::Linear;
-    for (int to : nd.inputs) {
-      VbpSend send;
-      send.to = to;
-      const Shape ts = g.nodes[std::size_t(to)].shape;
-      if (nd.kind == NodeKind::Conv || nd.kind == NodeKind::MaxPool) {
-        send.op.kind = VbpOpKind::OnesTransposedConv;
-        send.op.kh = nd.kind == NodeKind::Conv ? nd.conv.kh : nd.maxpool.size;
-        send.op.kw = nd.kind == NodeKind::Conv ? nd.conv.kw : nd.maxpool.size;
-        send.op.stride = nd.kind == NodeKind::Conv ? nd.conv.stride : nd.maxpool.stride;
-        send.op.pads = nd.kind == NodeKind::Conv ? nd.conv.pads : nd.maxpool.pads;
-        send.op.inputH = ts.h;
-        send.op.inputW = ts.w;
-      } else if (nd.kind == NodeKind::Upsample) {
-        send.op.kind = VbpOpKind::AveragePool;
-        send.op.factor = nd.upsampleFactor;
-      }
-      step.sends.push_back(send);
-    }
-    if (step.multiplyByMean) plan.meanNodes.insert(plan.meanNodes.begin(), i);
-    plan.steps.push_back(step);
-  }
-  return plan;
-}
-
 /** The definition, one image at a time, in double. */
 std::vector<double> referenceVbp(const GraphDesc& g, const VbpPlan& plan, const yst::Forward& f) {
   std::vector<double> result;
@@ -113,7 +73,7 @@ int main() {
       std::vector<double> x(std::size_t(n) * tg.shape(0).elements());
       for (auto& v : x) v = rng.uniform(0.0f, 1.0f);
       const yst::Forward f = yst::forward(tg, n, x);
-      const VbpPlan plan = planFor(tg.desc);
+      const VbpPlan plan = yst::vbpPlanFor(tg.desc);
       CHECK(plan.steps.back().node == 0);
       auto model = createCpuModel(tg.desc, {});
       std::vector<float> out(std::size_t(n) * 32 * 32);
@@ -141,7 +101,7 @@ int main() {
       f.mean[std::size_t(a)] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};  // pixels (1,1)=1, (3,3)=2
       auto model = createCpuModel(tg.desc, {});
       std::vector<float> out(16);
-      model->visualBackProp(planFor(tg.desc), f.tape(), {out.data(), out.size()});
+      model->visualBackProp(yst::vbpPlanFor(tg.desc), f.tape(), {out.data(), out.size()});
       // After normalising by max: (1,1) = 0.5, (3,3) = 1. Windows: (1,1) covers rows/cols 0..2,
       // (3,3) covers rows/cols 2..3. Sum, then /max (1.5 at (2,2)), then min-max (min 0).
       std::vector<float> want(16, 0.0f);

@@ -55,11 +55,12 @@ int main() {
       CHECK(windowOutputSize(13, 2, 1, 0, 1) == 13);     // yolov3-tiny maxpool size 2 stride 1
       CHECK(windowOutputSize(5, 3, 1, 0, 0) == 3);
     }},
-    {"argmaxOffsetInPlane", [] {
-      CHECK(argmaxOffsetInPlane(25, 1, 20) == 5);
-      CHECK(argmaxOffsetInPlane(19, 1, 20) == -1);
-      CHECK(argmaxOffsetInPlane(40, 1, 20) == -1);
-      CHECK(argmaxOffsetInPlane(0, 0, 20) == 0);
+    {"argmaxInPlane", [] {
+      CHECK(argmaxInPlane(5, 20));
+      CHECK(argmaxInPlane(0, 20));
+      CHECK(argmaxInPlane(19, 20));
+      CHECK(!argmaxInPlane(20, 20));
+      CHECK(!argmaxInPlane(-1, 20));
     }},
   });
 }

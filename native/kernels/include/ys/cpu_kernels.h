@@ -1,6 +1,10 @@
-// The CPU kernels one by one (Model strings them together). Public so that tests, and the
-// CUDA twins' tests, can run each kernel on its own. All tensors NCHW, row-major; n = batch.
-// `accumulate`: add into out (true) or overwrite it (false).
+// The CPU kernels one by one (the graph walk strings them together). Public so that tests,
+// and the CUDA twins' tests, can run each kernel on its own. All tensors NCHW, row-major, unless
+// a kernel says otherwise; n = batch. `accumulate`: add into out (true) or overwrite it (false).
+//
+// Every kernel takes its executor first: cpu::Exec here, a CUDA stream for the twins
+// (src/cuda/cuda_kernels.h). The graph walk (src/walk) calls a kernel by its unqualified name
+// with the backend's executor, and argument-dependent lookup picks this family or the CUDA one.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +17,12 @@
 #include "ys/vbp_plan.h"
 
 namespace ys::cpu {
+
+/** Where CPU kernels run: a thread pool (a ThreadPool& converts implicitly). */
+struct Exec {
+  ThreadPool& pool;
+  Exec(ThreadPool& p) : pool(p) {}  // NOLINT: implicit on purpose
+};
 
 /** One conv layer for one image: input [c,h,w] -> output [o,oh,ow]. */
 struct ConvGeometry {
@@ -45,47 +55,64 @@ class PackedConvWeights {
 
 /** dx [n,c,h,w] (+)= conv backward-data of dy [n,o,oh,ow]: dx = col2im(W^T . dy).
  *  Deterministic: the summation order does not depend on the thread count. */
-void convBackwardData(ThreadPool& pool, const PackedConvWeights& weights, int n, const float* dy,
-                      float* dx, bool accumulate);
+void convBackwardData(Exec exec, const PackedConvWeights& weights, int n, const float* dy, float* dx,
+                      bool accumulate);
 
 /** Activation backward over `count` elements (any layout, same for all arrays).
  *  Leaky/Relu read `signs` (1 = input > 0); Logistic reads `logistic` (its output). */
-void activationBackward(ThreadPool& pool, const ActivationParams& activation, Rule rule,
-                        std::int64_t count, const float* g, const std::uint8_t* signs,
-                        const float* logistic, float* dx, bool accumulate);
+void activationBackward(Exec exec, const ActivationParams& activation, Rule rule, std::int64_t count,
+                        const float* g, const std::uint8_t* signs, const float* logistic, float* dx,
+                        bool accumulate);
 
-/** Maxpool backward: dx [n,c,h,w] (+)= scatter-add of g [n,c,oh,ow] to the argmax indices
- *  (flattened over the whole NCHW input; exactly one of idx64 / idx32 non-null). An index
- *  outside its own (n, c) plane throws TapeMismatch naming `layer`. */
-void maxpoolBackward(ThreadPool& pool, int n, int c, int h, int w, int oh, int ow, const float* g,
-                     const std::int64_t* idx64, const std::int32_t* idx32, float* dx,
-                     bool accumulate, const char* layer);
+/** Maxpool backward: dx [n,c,h,w] (+)= scatter-add of g [n,c,oh,ow] to the argmax indices,
+ *  each the offset iy*w + ix of the winning pixel within its own (n, c) plane of h*w. An
+ *  index outside [0, h*w) throws TapeMismatch naming `layer`. */
+void maxpoolBackward(Exec exec, int n, int c, int h, int w, int oh, int ow, const float* g,
+                     const std::int32_t* argmax, float* dx, bool accumulate, const char* layer);
 
 /** Nearest upsample backward: dx [n,c,h,w] (+)= sum of each factor x factor block of
  *  g [n,c,h*factor,w*factor] (row-major order within the block). */
-void upsampleBackward(ThreadPool& pool, int n, int c, int h, int w, int factor, const float* g,
-                      float* dx, bool accumulate);
+void upsampleBackward(Exec exec, int n, int c, int h, int w, int factor, const float* g, float* dx,
+                      bool accumulate);
 
 /** Concat backward for one input: dx [n,cCount,hw] (+)= g[:, c0:c0+cCount, :] of
  *  g [n,cTotal,hw]. With c0 = 0, cCount = cTotal it is the add / identity pass. */
-void channelSliceBackward(ThreadPool& pool, int n, int cTotal, int c0, int cCount, std::int64_t hw,
-                          const float* g, float* dx, bool accumulate);
+void channelSliceBackward(Exec exec, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g,
+                          float* dx, bool accumulate);
+
+// ---- layouts at the edges of a backward ------------------------------------------------
+
+/** dst [n,c,hw] (+)= src [n,hw,c] (NHWC head gradients into the walk's NCHW). */
+void nhwcToNchw(Exec exec, int n, int c, std::int64_t hw, const float* src, float* dst, bool accumulate);
+
+/** dst [n,hw,c] = src [n,c,hw] (the walk's NCHW gradient out as NHWC). */
+void nchwToNhwc(Exec exec, int n, int c, std::int64_t hw, const float* src, float* dst);
 
 // ---- VisualBackProp pieces (masks are [n, h, w]) -------------------------------------
+
+/** out = value. */
+void fill(Exec exec, std::int64_t count, float value, float* out);
+/** m = m + value (the seed added to a mask that already arrived). */
+void addScalar(Exec exec, std::int64_t count, float value, float* m);
+/** m = m * other, elementwise. */
+void multiply(Exec exec, std::int64_t count, const float* other, float* m);
+/** dst = dst + src, elementwise. */
+void add(Exec exec, std::int64_t count, const float* src, float* dst);
+/** dst = src. */
+void copy(Exec exec, std::int64_t count, const float* src, float* dst);
 
 /** out [n, op.inputH, op.inputW] = all-ones transposed conv of m [n, mh, mw]: each input
  *  pixel gets the sum of m over the windows covering it, summed oy ascending then ox
  *  ascending into one float accumulator. */
-void vbpOnesTransposedConv(ThreadPool& pool, int n, int mh, int mw, const float* m,
-                           const VbpEdgeOp& op, float* out);
+void vbpOnesTransposedConv(Exec exec, int n, int mh, int mw, const float* m, const VbpEdgeOp& op, float* out);
 
 /** out [n, mh/f, mw/f] = (sum of each f x f block, row-major) / (f*f). */
-void vbpAveragePool(ThreadPool& pool, int n, int mh, int mw, int factor, const float* m, float* out);
+void vbpAveragePool(Exec exec, int n, int mh, int mw, int factor, const float* m, float* out);
 
 /** Per image: m /= max(m) when max > 0 (a division, not a reciprocal product). */
-void vbpNormaliseByMax(ThreadPool& pool, int n, std::int64_t hw, float* m);
+void vbpNormaliseByMax(Exec exec, int n, std::int64_t hw, float* m);
 
 /** Per image: m = (m - min) / (max - min), all zeros when max == min. */
-void vbpNormaliseMinMax(ThreadPool& pool, int n, std::int64_t hw, float* m);
+void vbpNormaliseMinMax(Exec exec, int n, std::int64_t hw, float* m);
 
 }  // namespace ys::cpu

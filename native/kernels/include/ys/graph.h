@@ -2,6 +2,9 @@
 // image in NCHW. Nodes are in topological order (inputs are indices of earlier nodes);
 // nodes[0] is the single input node. Each node carries its output shape for one image,
 // which Model creation re-derives from the inputs and checks (a mismatch names the layer).
+//
+// Each node kind lives in one module, src/nodes/<kind>.h (its name, parameters, shape rule,
+// what the backward reads from the tape, its backward step), listed in src/nodes/registry.h.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +23,11 @@ enum class Activation : std::uint8_t { Leaky, Linear, Logistic, Relu };
  *          logistic g_out * s * (1 - s); linear g_out.
  *  Guided: leaky and relu g_in = max(g_out, 0) * [x > 0]; logistic and linear as Plain. */
 enum class Rule : std::uint8_t { Plain, Guided };
+
+/** Layout of the tensors a caller hands to or takes from a backward (head gradients, the
+ *  returned gradient). The walk itself is NCHW; an NHWC caller's transpose is folded into the
+ *  copies at its entry and exit. */
+enum class Layout : std::uint8_t { Nchw, Nhwc };
 
 /** Zero padding around a window op's input, in pixels. Asymmetric pads are first-class. */
 struct Pads {
@@ -82,5 +90,11 @@ struct GraphDesc {
 
 /** Short name of a node kind ("conv", "maxpool", ...), as in the TypeScript IR. */
 const char* nodeKindName(NodeKind kind) noexcept;
+
+/** The inverse of nodeKindName; false for any other text. */
+bool parseNodeKind(const std::string& name, NodeKind& out) noexcept;
+
+/** Every node kind name, comma-separated, for messages ("input, conv, ..."). */
+std::string nodeKindNames();
 
 }  // namespace ys

@@ -6,10 +6,9 @@
 //   Activation Leaky/Relu : signs    uint8 [N,C,H,W] of the activation's INPUT, 1 = x > 0,
 //                           0 otherwise (ONNX bool tensors have exactly this layout).
 //   Activation Logistic   : logistic float [N,C,H,W], the activation's OUTPUT s = sigmoid(x).
-//   MaxPool               : argmax64 or argmax32 [N,C,oh,ow]: for each pooled output, the
-//                           index of the winning input element flattened over the whole
-//                           NCHW input tensor of the batch (ONNX MaxPool's `Indices` output,
-//                           storage_order 0): ((n*C + c)*H + y)*W + x.
+//   MaxPool               : argmax   int32 [N,C,oh,ow]: for each pooled output, the offset
+//                           y*W + x of the winning input pixel within its own (n, c) plane
+//                           of the H x W input (what core's ONNX export records; checked).
 //   any VBP mean node     : mean     float [N,1,H,W] = max(0, channel mean of the output).
 #pragma once
 
@@ -23,8 +22,7 @@ namespace ys {
 struct NodeTape {
   ConstSpan<std::uint8_t> signs;
   ConstSpan<float> logistic;
-  ConstSpan<std::int64_t> argmax64;
-  ConstSpan<std::int32_t> argmax32;
+  ConstSpan<std::int32_t> argmax;
   ConstSpan<float> mean;
 };
 

@@ -1,6 +1,7 @@
 // Validation shared by every device's Model: the graph when a model is created, the tape,
 // head gradients and plans on every call. Each failure is a ys::Error with one line naming
-// the call and the layer.
+// the call and the layer. What is specific to a node kind (its shape rule, what its backward
+// reads from the tape) lives in the kind's module (src/nodes).
 #pragma once
 
 #include <string>
@@ -12,9 +13,6 @@
 #include "ys/vbp_plan.h"
 
 namespace ys::common {
-
-/** "layer 'conv_3' (conv)" */
-std::string describeNode(const NodeDesc& node);
 
 /** Re-derives every node's output shape from its inputs and compares with node.shape; checks
  *  inputs, parameters, weights sizes and heads. Returns the shapes. */

@@ -48,12 +48,8 @@ YS_HD inline Range validOutputsForTap(int offset, int s, int padBefore, int size
   return Range{first, last};
 }
 
-/** ONNX MaxPool index (flattened over the whole NCHW input) to an offset inside its own
- *  (n, c) plane `plane` of `planeSize` elements; -1 when it lies in another plane. */
-YS_HD inline std::int64_t argmaxOffsetInPlane(std::int64_t index, std::int64_t plane,
-                                              std::int64_t planeSize) {
-  const std::int64_t offset = index - plane * planeSize;
-  return (offset >= 0 && offset < planeSize) ? offset : -1;
-}
+/** Whether a maxpool argmax (the offset iy*W + ix within its own (n, c) plane of `planeSize`
+ *  pixels, as the export records it) lies in that plane. */
+YS_HD inline bool argmaxInPlane(std::int64_t index, std::int64_t planeSize) { return index >= 0 && index < planeSize; }
 
 }  // namespace ys::common

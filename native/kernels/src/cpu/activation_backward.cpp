@@ -22,8 +22,9 @@ void apply(ThreadPool& pool, std::int64_t count, float* dx, bool accumulate, F v
 }
 }  // namespace
 
-void activationBackward(ThreadPool& pool, const ActivationParams& act, Rule rule, std::int64_t count, const float* g,
+void activationBackward(Exec exec, const ActivationParams& act, Rule rule, std::int64_t count, const float* g,
                         const std::uint8_t* signs, const float* logistic, float* dx, bool accumulate) {
+  ThreadPool& pool = exec.pool;
   switch (act.kind) {
     case Activation::Linear:
       apply(pool, count, dx, accumulate, [&](std::int64_t i) { return g[i]; });

@@ -21,17 +21,12 @@ std::string compilerName() {
 #endif
 }
 
-std::string detectedFeatures() {
+template <typename Keep>
+std::string isaList(Keep keep) {
   std::string out;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  const char* names[] = {"sse4.2", "avx", "avx2", "fma", "avx512f"};
-  const bool has[] = {bool(__builtin_cpu_supports("sse4.2")), bool(__builtin_cpu_supports("avx")),
-                      bool(__builtin_cpu_supports("avx2")), bool(__builtin_cpu_supports("fma")),
-                      bool(__builtin_cpu_supports("avx512f"))};
-  for (int i = 0; i < 5; ++i) {
-    if (has[i]) out += (out.empty() ? "" : ",") + std::string(names[i]);
+  for (Isa isa : allIsas()) {
+    if (keep(isa)) out += (out.empty() ? "" : ",") + std::string(isaName(isa));
   }
-#endif
   return out;
 }
 }  // namespace
@@ -40,16 +35,10 @@ BuildInfo buildInfo() {
   BuildInfo info;
   info.version = "0.1.0";
   info.compiler = compilerName();
-  info.cpuFeaturesDetected = detectedFeatures();
-  const Isa isa = resolveIsa(Isa::Auto);
-  info.cpuFeaturesUsed = isa == Isa::Avx512 ? "avx512f,fma" : isa == Isa::Avx2 ? "avx2,fma" : "scalar";
-  info.cpuIsasCompiled = "scalar";
-#if defined(YS_HAVE_AVX2)
-  info.cpuIsasCompiled += ",avx2";
-#endif
-#if defined(YS_HAVE_AVX512)
-  info.cpuIsasCompiled += ",avx512";
-#endif
+  info.cpuFeaturesDetected = cpuFeaturesDetected();
+  info.cpuCodePath = isaName(resolveIsa(Isa::Auto));
+  info.cpuCodePathsCompiled = isaList(isaCompiled);
+  info.cpuCodePathsAvailable = isaList(isaAvailable);
   info.defaultThreads = int(std::thread::hardware_concurrency() ? std::thread::hardware_concurrency() : 1);
 #if defined(YS_WITH_CUDA)
   info.cudaCompiled = true;

@@ -172,8 +172,8 @@ void col2imTile(const ConvGeometry& g, int taps, int channel0, int channels, int
 
 }  // namespace
 
-void convBackwardData(ThreadPool& pool, const PackedConvWeights& weights, int n, const float* dy, float* dx,
-                      bool accumulate) {
+void convBackwardData(Exec exec, const PackedConvWeights& weights, int n, const float* dy, float* dx, bool accumulate) {
+  ThreadPool& pool = exec.pool;
   const PackedConvWeights::Impl& p = weights.impl();
   const ConvGeometry& g = p.g;
   const int mr = p.mk->mr, nr = p.mk->nr;

@@ -6,8 +6,8 @@
 
 namespace ys::cpu {
 
-void upsampleBackward(ThreadPool& pool, int n, int c, int h, int w, int factor, const float* g, float* dx,
-                      bool accumulate) {
+void upsampleBackward(Exec exec, int n, int c, int h, int w, int factor, const float* g, float* dx, bool accumulate) {
+  ThreadPool& pool = exec.pool;
   const std::int64_t rows = std::int64_t(n) * c * h;  // one task unit = one dx row
   const std::int64_t gw = std::int64_t(w) * factor;
   pool.parallelRange(rows, 16, [&](std::int64_t b, std::int64_t e) {
@@ -27,8 +27,9 @@ void upsampleBackward(ThreadPool& pool, int n, int c, int h, int w, int factor, 
   });
 }
 
-void channelSliceBackward(ThreadPool& pool, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g,
+void channelSliceBackward(Exec exec, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g,
                           float* dx, bool accumulate) {
+  ThreadPool& pool = exec.pool;
   const std::int64_t slice = std::int64_t(cCount) * hw;
   const std::int64_t total = std::int64_t(n) * slice;
   pool.parallelRange(total, 1 << 15, [&](std::int64_t b, std::int64_t e) {

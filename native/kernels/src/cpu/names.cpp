@@ -1,4 +1,3 @@
-#include "ys/graph.h"
 #include "ys/status.h"
 
 namespace ys {
@@ -13,20 +12,6 @@ const char* errorCodeName(ErrorCode code) noexcept {
     case ErrorCode::Internal: return "Internal";
   }
   return "Unknown";
-}
-
-const char* nodeKindName(NodeKind kind) noexcept {
-  switch (kind) {
-    case NodeKind::Input: return "input";
-    case NodeKind::Conv: return "conv";
-    case NodeKind::Activation: return "activation";
-    case NodeKind::MaxPool: return "maxpool";
-    case NodeKind::Upsample: return "upsample";
-    case NodeKind::Concat: return "concat";
-    case NodeKind::Add: return "add";
-    case NodeKind::Yolo: return "yolo";
-  }
-  return "?";
 }
 
 }  // namespace ys

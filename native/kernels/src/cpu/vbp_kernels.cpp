@@ -9,7 +9,25 @@
 
 namespace ys::cpu {
 
-void vbpOnesTransposedConv(ThreadPool& pool, int n, int mh, int mw, const float* m, const VbpEdgeOp& op, float* out) {
+// Mask arithmetic: masks are single-channel and small, so these stay on the calling thread.
+void fill(Exec, std::int64_t count, float value, float* out) { std::fill(out, out + count, value); }
+
+void addScalar(Exec, std::int64_t count, float value, float* m) {
+  for (std::int64_t k = 0; k < count; ++k) m[k] = m[k] + value;
+}
+
+void multiply(Exec, std::int64_t count, const float* other, float* m) {
+  for (std::int64_t k = 0; k < count; ++k) m[k] = m[k] * other[k];
+}
+
+void add(Exec, std::int64_t count, const float* src, float* dst) {
+  for (std::int64_t k = 0; k < count; ++k) dst[k] = dst[k] + src[k];
+}
+
+void copy(Exec, std::int64_t count, const float* src, float* dst) { std::copy(src, src + count, dst); }
+
+void vbpOnesTransposedConv(Exec exec, int n, int mh, int mw, const float* m, const VbpEdgeOp& op, float* out) {
+  ThreadPool& pool = exec.pool;
   const int h = op.inputH, w = op.inputW;
   pool.parallelRange(std::int64_t(n) * h, 8, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t r = b; r < e; ++r) {
@@ -29,7 +47,8 @@ void vbpOnesTransposedConv(ThreadPool& pool, int n, int mh, int mw, const float*
   });
 }
 
-void vbpAveragePool(ThreadPool& pool, int n, int mh, int mw, int f, const float* m, float* out) {
+void vbpAveragePool(Exec exec, int n, int mh, int mw, int f, const float* m, float* out) {
+  ThreadPool& pool = exec.pool;
   const int h = mh / f, w = mw / f;
   const float count = float(f * f);
   pool.parallelRange(std::int64_t(n) * h, 8, [&](std::int64_t b, std::int64_t e) {
@@ -46,8 +65,8 @@ void vbpAveragePool(ThreadPool& pool, int n, int mh, int mw, int f, const float*
   });
 }
 
-void vbpNormaliseByMax(ThreadPool& pool, int n, std::int64_t hw, float* m) {
-  pool.parallelFor(n, [&](std::int64_t image) {
+void vbpNormaliseByMax(Exec exec, int n, std::int64_t hw, float* m) {
+  exec.pool.parallelFor(n, [&](std::int64_t image) {
     float* mi = m + image * hw;
     const float max = *std::max_element(mi, mi + hw);
     if (max > 0.0f) {
@@ -56,8 +75,8 @@ void vbpNormaliseByMax(ThreadPool& pool, int n, std::int64_t hw, float* m) {
   });
 }
 
-void vbpNormaliseMinMax(ThreadPool& pool, int n, std::int64_t hw, float* m) {
-  pool.parallelFor(n, [&](std::int64_t image) {
+void vbpNormaliseMinMax(Exec exec, int n, std::int64_t hw, float* m) {
+  exec.pool.parallelFor(n, [&](std::int64_t image) {
     float* mi = m + image * hw;
     const auto [lo, hi] = std::minmax_element(mi, mi + hw);
     const float min = *lo, range = *hi - *lo;

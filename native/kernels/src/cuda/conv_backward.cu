@@ -107,20 +107,23 @@ unsigned gridFor(std::int64_t count, int block) {
 
 }  // namespace
 
-void sgemm(cudaStream_t stream, int M, int N, int K, const float* A, const float* B, float* C, bool accumulate) {
+void sgemm(Stream on, int M, int N, int K, const float* A, const float* B, float* C, bool accumulate) {
+  const cudaStream_t stream = on.stream;
   if (M <= 0 || N <= 0) return;
   const dim3 grid(unsigned((N + kTileN - 1) / kTileN), unsigned((M + kTileM - 1) / kTileM));
   sgemmKernel<<<grid, kThreads, 0, stream>>>(M, N, K, A, B, C, accumulate);
   YS_CUDA_CHECK_LAUNCH("sgemm");
 }
 
-void transposeWeights(cudaStream_t stream, int o, int k, const float* oihw, float* wT) {
+void transposeWeights(Stream on, int o, int k, const float* oihw, float* wT) {
+  const cudaStream_t stream = on.stream;
   transposeKernel<<<gridFor(std::int64_t(o) * k, 256), 256, 0, stream>>>(o, k, oihw, wT);
   YS_CUDA_CHECK_LAUNCH("transposeWeights");
 }
 
-void convBackwardData(cudaStream_t stream, const cpu::ConvGeometry& g, const float* wT, int n, const float* dy,
+void convBackwardData(Stream on, const cpu::ConvGeometry& g, const float* wT, int n, const float* dy,
                       float* dx, bool accumulate, float* cols) {
+  const cudaStream_t stream = on.stream;
   const int K = g.c * g.kh * g.kw;
   const int P = g.oh * g.ow;
   const bool direct = g.kh == 1 && g.kw == 1 && g.stride == 1 && g.pads.top == 0 && g.pads.left == 0 &&

@@ -1,6 +1,7 @@
 // Elementwise and layout backward kernels: activations (from sign bytes / logistic outputs),
-// maxpool scatter to the argmax, upsample block sums, channel slices; and the VBP mask
-// arithmetic. Formulas are the CPU kernels' (cpu/activation_backward.cpp, ...), term for term.
+// maxpool scatter to the argmax, upsample block sums, channel slices, NHWC <-> NCHW at the
+// edges; and the VBP mask arithmetic. Formulas are the CPU kernels' (cpu/activation_backward.cpp,
+// ...), term for term.
 #include <algorithm>
 
 #include "common/window_math.h"
@@ -39,19 +40,17 @@ __global__ void activationKernel(ActMode mode, float alpha, std::int64_t count, 
   }
 }
 
-template <typename Index>
 __global__ void maxpoolScatterKernel(std::int64_t planes, std::int64_t inPlane, std::int64_t outPlane,
-                                     const float* __restrict__ g, const Index* __restrict__ idx, float* __restrict__ dx,
-                                     int* badIndex) {
+                                     const float* __restrict__ g, const std::int32_t* __restrict__ argmax,
+                                     float* __restrict__ dx, int* badIndex) {
   YS_GRID_STRIDE(i, planes * outPlane) {
     const std::int64_t plane = i / outPlane;
-    const std::int64_t off = common::argmaxOffsetInPlane(std::int64_t(idx[i]), plane, inPlane);
-    if (off < 0) {
+    if (!common::argmaxInPlane(argmax[i], inPlane)) {
       *badIndex = 1;
       continue;
     }
     // Overlapping windows (stride < size) can pick the same input: add atomically.
-    atomicAdd(dx + plane * inPlane + off, g[i]);
+    atomicAdd(dx + plane * inPlane + argmax[i], g[i]);
   }
 }
 
@@ -77,6 +76,25 @@ __global__ void sliceKernel(std::int64_t total, std::int64_t slice, std::int64_t
   }
 }
 
+/** dst [n,c,hw] (+)= src [n,hw,c]: one thread per dst element, so writes coalesce. */
+__global__ void nhwcToNchwKernel(std::int64_t total, int c, std::int64_t hw, const float* __restrict__ src,
+                                 float* __restrict__ dst, bool accumulate) {
+  YS_GRID_STRIDE(i, total) {
+    const std::int64_t p = i % hw, k = (i / hw) % c, image = i / (hw * c);
+    const float v = src[(image * hw + p) * c + k];
+    dst[i] = accumulate ? dst[i] + v : v;
+  }
+}
+
+/** dst [n,hw,c] = src [n,c,hw]. */
+__global__ void nchwToNhwcKernel(std::int64_t total, int c, std::int64_t hw, const float* __restrict__ src,
+                                 float* __restrict__ dst) {
+  YS_GRID_STRIDE(i, total) {
+    const std::int64_t k = i % c, p = (i / c) % hw, image = i / (hw * c);
+    dst[i] = src[(image * c + k) * hw + p];
+  }
+}
+
 __global__ void fillKernel(std::int64_t count, float value, float* out) {
   YS_GRID_STRIDE(i, count) out[i] = value;
 }
@@ -92,8 +110,9 @@ __global__ void addKernel(std::int64_t count, const float* __restrict__ src, flo
 
 }  // namespace
 
-void activationBackward(cudaStream_t stream, const ActivationParams& act, Rule rule, std::int64_t count,
+void activationBackward(Stream on, const ActivationParams& act, Rule rule, std::int64_t count,
                         const float* g, const std::uint8_t* signs, const float* logistic, float* dx, bool accumulate) {
+  const cudaStream_t stream = on.stream;
   ActMode mode;
   switch (act.kind) {
     case Activation::Linear: mode = ActMode::Linear; break;
@@ -106,27 +125,26 @@ void activationBackward(cudaStream_t stream, const ActivationParams& act, Rule r
   YS_CUDA_CHECK_LAUNCH("activationBackward");
 }
 
-void maxpoolBackward(cudaStream_t stream, int n, int c, int h, int w, int oh, int ow, const float* g,
-                     const std::int64_t* idx64, const std::int32_t* idx32, float* dx, bool accumulate, int* badIndex) {
+void maxpoolBackward(Stream on, int n, int c, int h, int w, int oh, int ow, const float* g, const std::int32_t* argmax,
+                     float* dx, bool accumulate, int* badIndex) {
+  const cudaStream_t stream = on.stream;
   const std::int64_t planes = std::int64_t(n) * c, inPlane = std::int64_t(h) * w, outPlane = std::int64_t(oh) * ow;
   if (!accumulate) YS_CUDA_CHECK(cudaMemsetAsync(dx, 0, std::size_t(planes * inPlane) * sizeof(float), stream));
-  if (idx64) {
-    maxpoolScatterKernel<<<gridFor(planes * outPlane), kBlock, 0, stream>>>(planes, inPlane, outPlane, g, idx64, dx, badIndex);
-  } else {
-    maxpoolScatterKernel<<<gridFor(planes * outPlane), kBlock, 0, stream>>>(planes, inPlane, outPlane, g, idx32, dx, badIndex);
-  }
+  maxpoolScatterKernel<<<gridFor(planes * outPlane), kBlock, 0, stream>>>(planes, inPlane, outPlane, g, argmax, dx, badIndex);
   YS_CUDA_CHECK_LAUNCH("maxpoolBackward");
 }
 
-void upsampleBackward(cudaStream_t stream, int n, int c, int h, int w, int factor, const float* g, float* dx,
+void upsampleBackward(Stream on, int n, int c, int h, int w, int factor, const float* g, float* dx,
                       bool accumulate) {
+  const cudaStream_t stream = on.stream;
   const std::int64_t rows = std::int64_t(n) * c * h;
   upsampleKernel<<<gridFor(rows * w), kBlock, 0, stream>>>(rows, w, factor, g, dx, accumulate);
   YS_CUDA_CHECK_LAUNCH("upsampleBackward");
 }
 
-void channelSliceBackward(cudaStream_t stream, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g,
+void channelSliceBackward(Stream on, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g,
                           float* dx, bool accumulate) {
+  const cudaStream_t stream = on.stream;
   const std::int64_t slice = std::int64_t(cCount) * hw, total = std::int64_t(n) * slice;
   if (total == 0) return;
   sliceKernel<<<gridFor(total), kBlock, 0, stream>>>(total, slice, std::int64_t(cTotal) * hw, std::int64_t(c0) * hw, g, dx,
@@ -134,19 +152,43 @@ void channelSliceBackward(cudaStream_t stream, int n, int cTotal, int c0, int cC
   YS_CUDA_CHECK_LAUNCH("channelSliceBackward");
 }
 
-void fill(cudaStream_t stream, std::int64_t count, float value, float* out) {
+void nhwcToNchw(Stream on, int n, int c, std::int64_t hw, const float* src, float* dst, bool accumulate) {
+  const std::int64_t total = std::int64_t(n) * c * hw;
+  if (total == 0) return;
+  nhwcToNchwKernel<<<gridFor(total), kBlock, 0, on.stream>>>(total, c, hw, src, dst, accumulate);
+  YS_CUDA_CHECK_LAUNCH("nhwcToNchw");
+}
+
+void nchwToNhwc(Stream on, int n, int c, std::int64_t hw, const float* src, float* dst) {
+  const std::int64_t total = std::int64_t(n) * c * hw;
+  if (total == 0) return;
+  nchwToNhwcKernel<<<gridFor(total), kBlock, 0, on.stream>>>(total, c, hw, src, dst);
+  YS_CUDA_CHECK_LAUNCH("nchwToNhwc");
+}
+
+void copy(Stream on, std::int64_t count, const float* src, float* dst) {
+  if (count > 0) {
+    YS_CUDA_CHECK(cudaMemcpyAsync(dst, src, std::size_t(count) * sizeof(float), cudaMemcpyDeviceToDevice, on.stream));
+  }
+}
+
+void fill(Stream on, std::int64_t count, float value, float* out) {
+  const cudaStream_t stream = on.stream;
   fillKernel<<<gridFor(count), kBlock, 0, stream>>>(count, value, out);
   YS_CUDA_CHECK_LAUNCH("fill");
 }
-void addScalar(cudaStream_t stream, std::int64_t count, float value, float* m) {
+void addScalar(Stream on, std::int64_t count, float value, float* m) {
+  const cudaStream_t stream = on.stream;
   addScalarKernel<<<gridFor(count), kBlock, 0, stream>>>(count, value, m);
   YS_CUDA_CHECK_LAUNCH("addScalar");
 }
-void multiply(cudaStream_t stream, std::int64_t count, const float* other, float* m) {
+void multiply(Stream on, std::int64_t count, const float* other, float* m) {
+  const cudaStream_t stream = on.stream;
   multiplyKernel<<<gridFor(count), kBlock, 0, stream>>>(count, other, m);
   YS_CUDA_CHECK_LAUNCH("multiply");
 }
-void add(cudaStream_t stream, std::int64_t count, const float* src, float* dst) {
+void add(Stream on, std::int64_t count, const float* src, float* dst) {
+  const cudaStream_t stream = on.stream;
   addKernel<<<gridFor(count), kBlock, 0, stream>>>(count, src, dst);
   YS_CUDA_CHECK_LAUNCH("add");
 }

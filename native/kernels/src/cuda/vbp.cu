@@ -85,23 +85,27 @@ __global__ void normaliseKernel(std::int64_t hw, float* m) {
 
 }  // namespace
 
-void vbpOnesTransposedConv(cudaStream_t stream, int n, int mh, int mw, const float* m, const VbpEdgeOp& op, float* out) {
+void vbpOnesTransposedConv(Stream on, int n, int mh, int mw, const float* m, const VbpEdgeOp& op, float* out) {
+  const cudaStream_t stream = on.stream;
   onesTransposedConvKernel<<<gridFor(std::int64_t(n) * op.inputH * op.inputW), kBlock, 0, stream>>>(n, mh, mw, m, op, out);
   YS_CUDA_CHECK_LAUNCH("vbpOnesTransposedConv");
 }
 
-void vbpAveragePool(cudaStream_t stream, int n, int mh, int mw, int factor, const float* m, float* out) {
+void vbpAveragePool(Stream on, int n, int mh, int mw, int factor, const float* m, float* out) {
+  const cudaStream_t stream = on.stream;
   averagePoolKernel<<<gridFor(std::int64_t(n) * (mh / factor) * (mw / factor)), kBlock, 0, stream>>>(n, mh, mw, factor, m, out);
   YS_CUDA_CHECK_LAUNCH("vbpAveragePool");
 }
 
-void vbpNormaliseByMax(cudaStream_t stream, int n, std::int64_t hw, float* m) {
+void vbpNormaliseByMax(Stream on, int n, std::int64_t hw, float* m) {
+  const cudaStream_t stream = on.stream;
   if (n == 0) return;
   normaliseKernel<false><<<unsigned(n), kBlock, 0, stream>>>(hw, m);
   YS_CUDA_CHECK_LAUNCH("vbpNormaliseByMax");
 }
 
-void vbpNormaliseMinMax(cudaStream_t stream, int n, std::int64_t hw, float* m) {
+void vbpNormaliseMinMax(Stream on, int n, std::int64_t hw, float* m) {
+  const cudaStream_t stream = on.stream;
   if (n == 0) return;
   normaliseKernel<true><<<unsigned(n), kBlock, 0, stream>>>(hw, m);
   YS_CUDA_CHECK_LAUNCH("vbpNormaliseMinMax");

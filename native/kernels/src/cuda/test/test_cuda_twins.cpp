@@ -1,6 +1,7 @@
-// Every CUDA kernel against its CPU twin on random shapes, then a whole graph (CUDA model
-// against CPU model: plain and guided backward, VisualBackProp). Runs on a GPU machine without
-// Node; where no GPU is usable it prints why and exits 77, which ctest reports as skipped.
+// Every CUDA kernel against its CPU twin on random shapes, then a whole graph: the CUDA model
+// against the CPU model (the same walk, src/walk, over the other backend): plain and guided
+// backward, NCHW and NHWC, stopAt, a bad argmax index, VisualBackProp. Runs on a GPU machine
+// without Node; where no GPU is usable it prints why and exits 77, which ctest reports as skipped.
 #include <cuda_runtime.h>
 
 #include <cmath>
@@ -10,12 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "common/window_math.h"
 #include "cuda_kernels.h"
 #include "device_buffer.h"
+#include "reference.h"
 #include "ys/cpu_kernels.h"
 #include "ys/cuda.h"
 #include "ys/model.h"
+#include "ys/status.h"
 
 namespace {
 
@@ -123,24 +127,27 @@ void testMaxpoolUpsampleSlice(ys::ThreadPool& pool) {
   for (int stride : {1, 2}) {
     const int oh = stride == 1 ? h : h / 2, ow = stride == 1 ? w : w / 2;
     const auto g = randomFloats(std::size_t(n) * c * oh * ow);
-    std::vector<std::int64_t> idx(g.size());
-    std::vector<std::int32_t> idx32(g.size());
+    std::vector<std::int32_t> idx(g.size());
     for (std::size_t i = 0; i < idx.size(); ++i) {
-      const std::int64_t plane = std::int64_t(i) / (oh * ow);
       const int oy = int((i / ow) % oh), ox = int(i % ow);
       const int iy = std::min(h - 1, oy * stride + randomInt(0, 1)), ix = std::min(w - 1, ox * stride + randomInt(0, 1));
-      idx[i] = plane * h * w + iy * w + ix;
-      idx32[i] = std::int32_t(idx[i]);
+      idx[i] = iy * w + ix;  // within the (n, c) plane
     }
     std::vector<float> cpu(std::size_t(n) * c * h * w);
-    ys::cpu::maxpoolBackward(pool, n, c, h, w, oh, ow, g.data(), idx.data(), nullptr, cpu.data(), false, "m");
-    auto dG = toDevice(g), dI = toDevice(idx), dI32 = toDevice(idx32);
+    ys::cpu::maxpoolBackward(pool, n, c, h, w, oh, ow, g.data(), idx.data(), cpu.data(), false, "m");
+    auto dG = toDevice(g), dI = toDevice(idx);
     ys::cuda::DeviceBuffer dx(cpu.size() * sizeof(float)), bad(sizeof(int));
     YS_CUDA_CHECK(cudaMemset(bad.as<int>(), 0, sizeof(int)));
-    ys::cuda::kernels::maxpoolBackward(nullptr, n, c, h, w, oh, ow, dG.as<float>(), dI.as<std::int64_t>(), nullptr, dx.as<float>(), false, bad.as<int>());
-    expectClose("maxpool backward int64 stride " + std::to_string(stride), cpu, toHost(dx, cpu.size()), 1e-6f);
-    ys::cuda::kernels::maxpoolBackward(nullptr, n, c, h, w, oh, ow, dG.as<float>(), nullptr, dI32.as<std::int32_t>(), dx.as<float>(), false, bad.as<int>());
-    expectClose("maxpool backward int32 stride " + std::to_string(stride), cpu, toHost(dx, cpu.size()), 1e-6f);
+    ys::cuda::kernels::maxpoolBackward(nullptr, n, c, h, w, oh, ow, dG.as<float>(), dI.as<std::int32_t>(), dx.as<float>(), false, bad.as<int>());
+    expectClose("maxpool backward stride " + std::to_string(stride), cpu, toHost(dx, cpu.size()), 1e-6f);
+    int flagged = 1;
+    YS_CUDA_CHECK(cudaMemcpy(&flagged, bad.as<int>(), sizeof(int), cudaMemcpyDeviceToHost));
+    expectClose("maxpool: no index flagged", {0.0f}, {float(flagged)}, 0.0f);
+    idx.back() = h * w;  // one past its plane
+    auto dBad = toDevice(idx);
+    ys::cuda::kernels::maxpoolBackward(nullptr, n, c, h, w, oh, ow, dG.as<float>(), dBad.as<std::int32_t>(), dx.as<float>(), false, bad.as<int>());
+    YS_CUDA_CHECK(cudaMemcpy(&flagged, bad.as<int>(), sizeof(int), cudaMemcpyDeviceToHost));
+    expectClose("maxpool: an index outside its plane is flagged", {1.0f}, {float(flagged)}, 0.0f);
   }
   {
     const int f = 2;
@@ -162,6 +169,67 @@ void testMaxpoolUpsampleSlice(ys::ThreadPool& pool) {
     ys::cuda::kernels::channelSliceBackward(nullptr, n, cTotal, c0, cCount, std::int64_t(h) * w, dG.as<float>(), dx.as<float>(), true);
     expectClose("concat split (+=)", cpu, toHost(dx, cpu.size()), 0.0f);
   }
+}
+
+void testLayouts(ys::ThreadPool& pool) {
+  const int n = 2, c = randomInt(1, 300);
+  const std::int64_t hw = randomInt(1, 700);
+  const auto src = randomFloats(std::size_t(n) * c * hw);
+  const auto start = randomFloats(src.size());
+  std::vector<float> cpu = start, back(src.size());
+  ys::cpu::nhwcToNchw(pool, n, c, hw, src.data(), cpu.data(), true);
+  auto dSrc = toDevice(src), dDst = toDevice(start);
+  ys::cuda::kernels::nhwcToNchw(nullptr, n, c, hw, dSrc.as<float>(), dDst.as<float>(), true);
+  expectClose("nhwc -> nchw (+=)", cpu, toHost(dDst, cpu.size()), 0.0f);
+  ys::cpu::nchwToNhwc(pool, n, c, hw, src.data(), back.data());
+  ys::cuda::kernels::nchwToNhwc(nullptr, n, c, hw, dSrc.as<float>(), dDst.as<float>());
+  expectClose("nchw -> nhwc", back, toHost(dDst, back.size()), 0.0f);
+  ys::cuda::kernels::copy(nullptr, std::int64_t(src.size()), dSrc.as<float>(), dDst.as<float>());
+  expectClose("copy", src, toHost(dDst, src.size()), 0.0f);
+}
+
+/** The CUDA model against the CPU model on the tests' small YOLO graph (every node kind). */
+void testModels() {
+  yst::Problem p = yst::smallYoloProblem(77, 32);
+  const yst::TestGraph& graph = p.graph;
+  const yst::Forward& fwd = p.fwd;
+  const int n = p.n;
+  const std::vector<ys::ConstSpan<float>> heads = p.heads();
+  auto cpu = ys::createCpuModel(graph.desc, {});
+  auto gpu = ys::cuda::createCudaModel(graph.desc, {});
+  for (auto layout : {ys::Layout::Nchw, ys::Layout::Nhwc}) {  // NHWC: the same numbers, as heads are opaque here
+    for (auto rule : {ys::Rule::Plain, ys::Rule::Guided}) {
+      for (int stopAt : {0, 5}) {
+        std::vector<float> a(std::size_t(n) * cpu->shape(stopAt).elements()), b(a.size());
+        cpu->backward(fwd.tape(), heads, rule, stopAt, {a.data(), a.size()}, layout);
+        gpu->backward(fwd.tape(), heads, rule, stopAt, {b.data(), b.size()}, layout);
+        expectClose(std::string("model backward ") + (rule == ys::Rule::Guided ? "guided" : "plain") + " stopAt " +
+                        std::to_string(stopAt) + (layout == ys::Layout::Nhwc ? " nhwc" : " nchw"),
+                    a, b, 1e-4f);
+      }
+    }
+  }
+  auto argmax = fwd.argmax[3];
+  argmax[2] = -1;
+  ys::TapeView bad = fwd.tape();
+  bad.nodes[3].argmax = {argmax.data(), argmax.size()};
+  std::vector<float> out(std::size_t(n) * cpu->shape(0).elements());
+  std::string cpuError, gpuError;
+  try { cpu->backward(bad, heads, ys::Rule::Plain, 0, {out.data(), out.size()}); } catch (const ys::Error& e) { cpuError = e.what(); }
+  try { gpu->backward(bad, heads, ys::Rule::Plain, 0, {out.data(), out.size()}); } catch (const ys::Error& e) { gpuError = e.what(); }
+  const bool named = cpuError.find("'pool_3' (maxpool)") != std::string::npos && gpuError.find("'pool_3' (maxpool)") != std::string::npos;
+  std::printf("%s bad argmax: cpu '%s', cuda '%s'\n", named ? "ok  " : "FAIL", cpuError.c_str(), gpuError.c_str());
+  if (!named) ++failures;
+  const ys::VbpPlan plan = yst::vbpPlanFor(graph.desc);
+  std::vector<float> va(std::size_t(n) * 32 * 32), vb(va.size());
+  cpu->visualBackProp(plan, fwd.tape(), {va.data(), va.size()});
+  gpu->visualBackProp(plan, fwd.tape(), {vb.data(), vb.size()});
+  expectClose("model visualBackProp", va, vb, 1e-5f);
+  // Still usable after the error.
+  std::vector<float> a(out.size()), b(out.size());
+  cpu->backward(fwd.tape(), heads, ys::Rule::Plain, 0, {a.data(), a.size()});
+  gpu->backward(fwd.tape(), heads, ys::Rule::Plain, 0, {b.data(), b.size()});
+  expectClose("model backward after an error", a, b, 1e-4f);
 }
 
 void testVbp(ys::ThreadPool& pool) {
@@ -220,7 +288,9 @@ int main() {
     testConv(pool);
     testActivations(pool);
     testMaxpoolUpsampleSlice(pool);
+    testLayouts(pool);
     testVbp(pool);
+    testModels();
   } catch (const std::exception& e) {
     std::printf("FAIL: %s\n", e.what());
     return 1;
