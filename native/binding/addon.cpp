@@ -1,5 +1,5 @@
-// Module entry: buildInfo(), deviceCount(), createModel(). The shape of everything exported
-// here is src/binding-types.ts (NativeAddon); keep the two in step.
+// Module entry: buildInfo(), deviceCount(), selectDevice(), createModel(). The shape of
+// everything exported here is src/binding-types.ts (NativeAddon); keep the two in step.
 #include <napi.h>
 
 #include <exception>
@@ -14,6 +14,7 @@
 #include "js-args.h"
 #include "model-handle.h"
 #include "ys/build_info.h"
+#include "ys/isa.h"
 #include "ys/status.h"
 
 #ifndef YS_ADDON_VERSION
@@ -46,7 +47,6 @@ Napi::Array splitList(Napi::Env env, const std::string& list, char separator) {
     throw;
   } catch (const ys::Error& e) {
     const std::string message = e.what();
-    // Messages from createModelOn already start with the call's name.
     auto error = Napi::Error::New(env, message.rfind(call, 0) == 0 ? message : std::string(call) + ": " + message);
     error.Set("code", Napi::String::New(env, jsErrorCode(e.code())));
     throw error;
@@ -68,8 +68,9 @@ Napi::Value buildInfo(const Napi::CallbackInfo& info) {
     cuda.Set("driverVersion", Napi::String::New(env, cudaDriverVersion()));
     auto cpu = Napi::Object::New(env);
     cpu.Set("featuresDetected", splitList(env, b.cpuFeaturesDetected, ','));
-    cpu.Set("featuresUsed", Napi::String::New(env, b.cpuFeaturesUsed));
-    cpu.Set("isasCompiled", splitList(env, b.cpuIsasCompiled, ','));
+    cpu.Set("codePath", Napi::String::New(env, b.cpuCodePath));
+    cpu.Set("codePathsCompiled", splitList(env, b.cpuCodePathsCompiled, ','));
+    cpu.Set("codePathsAvailable", splitList(env, b.cpuCodePathsAvailable, ','));
     auto out = Napi::Object::New(env);
     out.Set("version", Napi::String::New(env, YS_ADDON_VERSION));
     out.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
@@ -87,6 +88,43 @@ Napi::Value deviceCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), cudaDeviceCount());
 }
 
+std::string readDevice(Napi::Env env, Napi::Value v, const std::string& what) {
+  if (isAbsent(v)) return "auto";
+  const std::string device = requireString(env, v, what);
+  if (device != "auto" && device != "cpu" && device != "cuda") {
+    throwType(env, what + " must be 'auto', 'cpu' or 'cuda', got '" + device + "'");
+  }
+  return device;
+}
+
+int readDeviceIndex(Napi::Env env, Napi::Value v, const std::string& what) {
+  return isAbsent(v) ? 0 : requireInt(env, v, what, 0, 1024);
+}
+
+/** The device createModel would use, or why the one asked for cannot be: {ok, device, note} or
+ *  {ok: false, reason, code}. Only bad arguments throw. */
+Napi::Value selectDevice(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  try {
+    const std::string device = readDevice(env, info[0], "selectDevice: device");
+    const int deviceIndex = readDeviceIndex(env, info[1], "selectDevice: deviceIndex");
+    auto out = Napi::Object::New(env);
+    try {
+      const DeviceChoice choice = chooseDevice(device, deviceIndex);
+      out.Set("ok", Napi::Boolean::New(env, true));
+      out.Set("device", Napi::String::New(env, choice.device));
+      out.Set("note", Napi::String::New(env, choice.note));
+    } catch (const ys::Error& e) {
+      out.Set("ok", Napi::Boolean::New(env, false));
+      out.Set("reason", Napi::String::New(env, e.what()));
+      out.Set("code", Napi::String::New(env, jsErrorCode(e.code())));
+    }
+    return out;
+  } catch (...) {
+    rethrowAsJs(env, "selectDevice");
+  }
+}
+
 Napi::Value createModel(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   try {
@@ -94,21 +132,26 @@ Napi::Value createModel(const Napi::CallbackInfo& info) {
     std::string device = "auto";
     int threads = 0;
     int deviceIndex = 0;
+    ys::Isa isa = ys::Isa::Auto;
     if (!isAbsent(info[2])) {
       const auto options = requireObject(env, info[2], "createModel: options");
-      if (!isAbsent(options.Get("device"))) {
-        device = requireString(env, options.Get("device"), "createModel: options.device");
-        if (device != "auto" && device != "cpu" && device != "cuda") {
-          throwType(env, "createModel: options.device must be 'auto', 'cpu' or 'cuda', got '" + device + "'");
+      device = readDevice(env, options.Get("device"), "createModel: options.device");
+      if (!isAbsent(options.Get("threads"))) threads = requireInt(env, options.Get("threads"), "createModel: options.threads", 0, 1024);
+      deviceIndex = readDeviceIndex(env, options.Get("deviceIndex"), "createModel: options.deviceIndex");
+      if (!isAbsent(options.Get("isa"))) {
+        const std::string name = requireString(env, options.Get("isa"), "createModel: options.isa");
+        if (!ys::parseIsa(name, isa)) {
+          std::string names = "'auto'";
+          for (ys::Isa each : ys::allIsas()) names += std::string(", '") + ys::isaName(each) + "'";
+          throwType(env, "createModel: options.isa must be one of " + names + ", got '" + name + "'");
+        }
+        if (isa != ys::Isa::Auto && device == "cuda") {
+          throwType(env, "createModel: options.isa chooses a CPU code path; device 'cuda' takes none");
         }
       }
-      if (!isAbsent(options.Get("threads"))) threads = requireInt(env, options.Get("threads"), "createModel: options.threads", 0, 1024);
-      if (!isAbsent(options.Get("deviceIndex"))) {
-        deviceIndex = requireInt(env, options.Get("deviceIndex"), "createModel: options.deviceIndex", 0, 1024);
-      }
     }
-    auto selected = createModelOn(graph, device, threads, deviceIndex);
-    return ModelHandle::wrap(env, std::move(selected.model), std::move(selected.device), std::move(selected.note));
+    auto selected = createModelOn(graph, device, threads, deviceIndex, isa);
+    return ModelHandle::wrap(env, std::move(selected.model), std::move(selected.choice.device), std::move(selected.choice.note));
   } catch (...) {
     rethrowAsJs(env, "createModel");
   }
@@ -122,6 +165,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   data->modelClass = Napi::Persistent(ModelHandle::defineClass(env));
   exports.Set("buildInfo", Napi::Function::New<buildInfo>(env, "buildInfo"));
   exports.Set("deviceCount", Napi::Function::New<deviceCount>(env, "deviceCount"));
+  exports.Set("selectDevice", Napi::Function::New<selectDevice>(env, "selectDevice"));
   exports.Set("createModel", Napi::Function::New<createModel>(env, "createModel"));
   return exports;
 }

@@ -3,56 +3,54 @@
 #include <string>
 
 #include "js-args.h"
+#include "ys/node_fields.h"
 
 namespace ysnode {
 
 namespace {
 
-ys::NodeKind readKind(Napi::Env env, const std::string& s, const std::string& what) {
-  if (s == "input") return ys::NodeKind::Input;
-  if (s == "conv") return ys::NodeKind::Conv;
-  if (s == "activation") return ys::NodeKind::Activation;
-  if (s == "maxpool") return ys::NodeKind::MaxPool;
-  if (s == "upsample") return ys::NodeKind::Upsample;
-  if (s == "concat") return ys::NodeKind::Concat;
-  if (s == "add") return ys::NodeKind::Add;
-  if (s == "yolo") return ys::NodeKind::Yolo;
-  throwType(env, what + " '" + s + "' is not a node kind (input, conv, activation, maxpool, upsample, concat, add, yolo)");
-}
-
-ys::Activation readActivation(Napi::Env env, const std::string& s, const std::string& what) {
-  if (s == "leaky") return ys::Activation::Leaky;
-  if (s == "linear") return ys::Activation::Linear;
-  if (s == "logistic") return ys::Activation::Logistic;
-  if (s == "relu") return ys::Activation::Relu;
-  throwType(env, what + " '" + s + "' is not an activation (leaky, linear, logistic, relu)");
-}
-
 constexpr int kMaxDim = 1 << 20;
 
-void readConv(Napi::Env env, Napi::Object node, ys::NodeDesc& out, Napi::Value weights,
-              const std::string& where) {
-  const auto conv = requireObject(env, node.Get("conv"), where + ".conv");
-  auto& c = out.conv;
-  c.filters = requireInt(env, conv.Get("filters"), where + ".conv.filters", 1, kMaxDim);
-  c.channels = requireInt(env, conv.Get("channels"), where + ".conv.channels", 1, kMaxDim);
-  const auto kernel = requireArray(env, conv.Get("kernel"), where + ".conv.kernel");
-  if (kernel.Length() != 2) throwType(env, where + ".conv.kernel must be [kh, kw]");
-  c.kh = requireInt(env, kernel.Get(0u), where + ".conv.kernel[0]", 1, 1024);
-  c.kw = requireInt(env, kernel.Get(1u), where + ".conv.kernel[1]", 1, 1024);
-  c.stride = requireInt(env, conv.Get("stride"), where + ".conv.stride", 1, 1024);
-  c.pads = readPads(env, conv.Get("pads"), where + ".conv.pads");
-  const auto array = requireTypedArray(env, weights, napi_float32_array, "Float32Array",
-                                       "createModel: weights of layer '" + out.name + "'");
-  const auto expected = std::size_t(c.filters) * c.channels * c.kh * c.kw;
-  if (array.ElementLength() != expected) {
-    throwType(env, "createModel: layer '" + out.name + "' has " + std::to_string(array.ElementLength()) +
-                       " weights, expected " + std::to_string(expected) + " (OIHW " + std::to_string(c.filters) +
-                       "x" + std::to_string(c.channels) + "x" + std::to_string(c.kh) + "x" +
-                       std::to_string(c.kw) + ")");
+/** ys::NodeFields over one JS node description: what each node-kind module reads
+ *  (kernels/src/nodes) comes from here, with the path of every value in messages. */
+class JsNodeFields final : public ys::NodeFields {
+ public:
+  JsNodeFields(Napi::Env env, Napi::Object node, Napi::Value weights, std::string where, std::string name)
+      : env_(env), object_(node), weights_(weights), where_(std::move(where)), name_(std::move(name)) {}
+
+  void enter(const char* key) override {
+    object_ = requireObject(env_, object_.Get(key), at(key));
+    where_ = at(key);
   }
-  c.weights = ys::ConstSpan<float>(typedArrayData<const float>(array), expected);
-}
+  int integer(const char* key, int min, int max) override { return requireInt(env_, object_.Get(key), at(key), min, max); }
+  float number(const char* key) override { return float(requireNumber(env_, object_.Get(key), at(key))); }
+  std::string text(const char* key) override { return requireString(env_, object_.Get(key), at(key)); }
+  std::array<int, 2> pair(const char* key, int min, int max) override {
+    const auto array = requireArray(env_, object_.Get(key), at(key));
+    if (array.Length() != 2) throwType(env_, at(key) + " must have two integers");
+    return {requireInt(env_, array.Get(0u), at(key) + "[0]", min, max), requireInt(env_, array.Get(1u), at(key) + "[1]", min, max)};
+  }
+  ys::Pads pads(const char* key) override { return readPads(env_, object_.Get(key), at(key)); }
+  ys::ConstSpan<float> weights(std::size_t expected, const std::string& shape) override {
+    const auto array = requireTypedArray(env_, weights_, napi_float32_array, "Float32Array",
+                                         "createModel: weights of layer '" + name_ + "'");
+    if (array.ElementLength() != expected) {
+      throwType(env_, "createModel: layer '" + name_ + "' has " + std::to_string(array.ElementLength()) + " weights, expected " +
+                          std::to_string(expected) + " (" + shape + ")");
+    }
+    return ys::ConstSpan<float>(typedArrayData<const float>(array), expected);
+  }
+  [[noreturn]] void invalid(const char* key, const std::string& why) override { throwType(env_, at(key) + " " + why); }
+
+ private:
+  std::string at(const char* key) const { return where_ + "." + key; }
+
+  Napi::Env env_;
+  Napi::Object object_;
+  Napi::Value weights_;
+  std::string where_;
+  std::string name_;
+};
 
 }  // namespace
 
@@ -82,41 +80,21 @@ ys::GraphDesc readGraphDesc(Napi::Env env, Napi::Value graphValue, Napi::Value w
     const auto node = requireObject(env, nodes.Get(i), where);
     auto& out = desc.nodes[i];
     out.name = requireString(env, node.Get("name"), where + ".name");
-    out.kind = readKind(env, requireString(env, node.Get("kind"), where + ".kind"), where + ".kind");
+    const std::string kind = requireString(env, node.Get("kind"), where + ".kind");
+    if (!ys::parseNodeKind(kind, out.kind)) {
+      throwType(env, where + ".kind '" + kind + "' is not a node kind (" + ys::nodeKindNames() + ")");
+    }
     const auto inputs = requireArray(env, node.Get("inputs"), where + ".inputs");
-    if (i == 0 && inputs.Length() != 0) throwType(env, where + " ('" + out.name + "') is the input node and cannot have inputs");
     for (uint32_t k = 0; k < inputs.Length(); k++) {
       out.inputs.push_back(requireInt(env, inputs.Get(k), where + ".inputs[" + std::to_string(k) + "]", 0, int(i) - 1));
     }
-    if (i > 0 && out.inputs.empty()) throwType(env, where + " ('" + out.name + "') has no inputs");
     const auto shape = requireArray(env, node.Get("shape"), where + ".shape");
     if (shape.Length() != 3) throwType(env, where + ".shape must be [c, h, w]");
     out.shape.c = requireInt(env, shape.Get(0u), where + ".shape[0]", 1, kMaxDim);
     out.shape.h = requireInt(env, shape.Get(1u), where + ".shape[1]", 1, kMaxDim);
     out.shape.w = requireInt(env, shape.Get(2u), where + ".shape[2]", 1, kMaxDim);
-    switch (out.kind) {
-      case ys::NodeKind::Conv:
-        readConv(env, node, out, weights.Get(i), where);
-        break;
-      case ys::NodeKind::Activation: {
-        const auto a = requireObject(env, node.Get("activation"), where + ".activation");
-        out.activation.kind = readActivation(env, requireString(env, a.Get("kind"), where + ".activation.kind"), where + ".activation.kind");
-        out.activation.alpha = float(requireNumber(env, a.Get("alpha"), where + ".activation.alpha"));
-        break;
-      }
-      case ys::NodeKind::MaxPool: {
-        const auto m = requireObject(env, node.Get("maxpool"), where + ".maxpool");
-        out.maxpool.size = requireInt(env, m.Get("size"), where + ".maxpool.size", 1, 1024);
-        out.maxpool.stride = requireInt(env, m.Get("stride"), where + ".maxpool.stride", 1, 1024);
-        out.maxpool.pads = readPads(env, m.Get("pads"), where + ".maxpool.pads");
-        break;
-      }
-      case ys::NodeKind::Upsample:
-        out.upsampleFactor = requireInt(env, node.Get("upsampleFactor"), where + ".upsampleFactor", 1, 1024);
-        break;
-      default:
-        break;
-    }
+    JsNodeFields fields(env, node, weights.Get(i), where, out.name);
+    ys::readNodeParams(fields, out);
   }
   const auto heads = requireArray(env, graph.Get("heads"), "createModel: graph.heads");
   if (heads.Length() == 0) throwType(env, "createModel: graph.heads is empty");

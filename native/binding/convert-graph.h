@@ -1,4 +1,6 @@
 // JS graph description (src/binding-types.ts NativeGraphDesc + NativeWeights) -> ys::GraphDesc.
+// What a node kind's description holds is read by its own module in the kernel library
+// (kernels/src/nodes, through ys::NodeFields); this file knows no node kind.
 #pragma once
 
 #include <napi.h>

@@ -22,13 +22,14 @@ class Pins {
   std::vector<Napi::Reference<Napi::Value>> refs_;
 };
 
-/** `call` names the JS call in messages ("backward", "visualBackProp"). */
-ys::TapeView readTape(Napi::Env env, Napi::Value tape, int nodeCount, const char* call, Pins& pins);
+// Only types are checked here; counts and sizes against the model are checked once, by the
+// kernel library (common/graph_check), on the worker thread.
 
-/** Head gradients [N, C, h, w] each: count and sizes checked against the model's heads. */
-std::vector<ys::ConstSpan<float>> readHeadGradients(Napi::Env env, Napi::Value grads,
-                                                    const std::vector<std::int64_t>& expectedSizes,
-                                                    Pins& pins);
+/** `call` names the JS call in messages ("backward", "visualBackProp"). */
+ys::TapeView readTape(Napi::Env env, Napi::Value tape, const char* call, Pins& pins);
+
+/** Head gradients {dims, data} (data: Float32Array), in head order. */
+std::vector<ys::ConstSpan<float>> readHeadGradients(Napi::Env env, Napi::Value grads, Pins& pins);
 
 /** core's VbpPlan (packages/core/src/algorithms/vbp-plan.ts) as is. */
 ys::VbpPlan readVbpPlan(Napi::Env env, Napi::Value plan, int nodeCount);

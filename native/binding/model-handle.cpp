@@ -29,6 +29,14 @@ Napi::Value promiseOrReject(Napi::Env env, const char* call, F&& start) {
   }
 }
 
+ys::Layout readLayout(Napi::Env env, Napi::Value v) {
+  if (isAbsent(v)) return ys::Layout::Nchw;
+  const auto layout = requireString(env, v, "backward: options.layout");
+  if (layout == "nchw") return ys::Layout::Nchw;
+  if (layout == "nhwc") return ys::Layout::Nhwc;
+  throwType(env, "backward: options.layout must be 'nchw' or 'nhwc', got '" + layout + "'");
+}
+
 ys::Rule readRule(Napi::Env env, Napi::Value v) {
   const auto rule = requireString(env, v, "backward: options.rule");
   if (rule == "plain") return ys::Rule::Plain;
@@ -47,6 +55,7 @@ Napi::Function ModelHandle::defineClass(Napi::Env env) {
                          InstanceAccessor<&ModelHandle::device>("device"),
                          InstanceAccessor<&ModelHandle::deviceNote>("deviceNote"),
                          InstanceAccessor<&ModelHandle::threads>("threads"),
+                         InstanceAccessor<&ModelHandle::cpuCodePath>("cpuCodePath"),
                          InstanceAccessor<&ModelHandle::memoryBytes>("memoryBytes"),
                          InstanceAccessor<&ModelHandle::disposed>("disposed"),
                      });
@@ -65,6 +74,7 @@ Napi::Object ModelHandle::wrap(Napi::Env env, std::shared_ptr<ys::Model> model, 
   auto object = data->modelClass.New({Napi::External<AddonData>::New(env, data)});
   auto* self = Unwrap(object);
   self->threads_ = model->threads();
+  self->cpuCodePath_ = model->cpuCodePath();
   self->memoryBytes_ = double(model->memoryBytes());
   self->model_ = std::move(model);
   self->device_ = std::move(device);
@@ -82,21 +92,21 @@ Napi::Value ModelHandle::backward(const Napi::CallbackInfo& info) {
   return promiseOrReject(env, "backward", [&]() -> Napi::Value {
     auto model = live(env, "backward");
     Pins pins;
-    auto tape = std::make_shared<ys::TapeView>(readTape(env, info[0], model->nodeCount(), "backward", pins));
-    std::vector<std::int64_t> headSizes;
-    for (int h : model->heads()) headSizes.push_back(std::int64_t(tape->batch) * model->shape(h).elements());
-    auto grads = readHeadGradients(env, info[1], headSizes, pins);
+    auto tape = std::make_shared<ys::TapeView>(readTape(env, info[0], "backward", pins));
+    auto grads = readHeadGradients(env, info[1], pins);
     const auto options = requireObject(env, info[2], "backward: options");
     const auto rule = readRule(env, options.Get("rule"));
+    const auto layout = readLayout(env, options.Get("layout"));
     int stopAt = 0;
     if (!isAbsent(options.Get("stopAt"))) {
       stopAt = requireInt(env, options.Get("stopAt"), "backward: options.stopAt", 0, model->nodeCount() - 1);
     }
-    auto work = [model, tape, grads = std::move(grads), rule, stopAt](FloatTensor& out) {
-      const auto shape = model->shape(stopAt);
-      out.dims = {tape->batch, shape.c, shape.h, shape.w};
-      out.data.assign(std::size_t(tape->batch) * std::size_t(shape.elements()), 0.0f);
-      model->backward(*tape, grads, rule, stopAt, ys::Span<float>(out.data.data(), out.data.size()));
+    auto work = [model, tape, grads = std::move(grads), rule, stopAt, layout](FloatTensor& out) {
+      const auto s = model->shape(stopAt);
+      const std::int64_t n = tape->batch;
+      out.dims = layout == ys::Layout::Nhwc ? std::vector<std::int64_t>{n, s.h, s.w, s.c} : std::vector<std::int64_t>{n, s.c, s.h, s.w};
+      out.data.assign(std::size_t(tape->batch) * std::size_t(s.elements()), 0.0f);
+      model->backward(*tape, grads, rule, stopAt, ys::Span<float>(out.data.data(), out.data.size()), layout);
     };
     auto* worker = new PromiseWorker(env, "backward", std::move(work), std::move(pins));
     auto promise = worker->promise();
@@ -111,7 +121,7 @@ Napi::Value ModelHandle::visualBackProp(const Napi::CallbackInfo& info) {
     auto model = live(env, "visualBackProp");
     auto plan = std::make_shared<ys::VbpPlan>(readVbpPlan(env, info[0], model->nodeCount()));
     Pins pins;
-    auto tape = std::make_shared<ys::TapeView>(readTape(env, info[1], model->nodeCount(), "visualBackProp", pins));
+    auto tape = std::make_shared<ys::TapeView>(readTape(env, info[1], "visualBackProp", pins));
     auto work = [model, plan, tape](FloatTensor& out) {
       const auto shape = model->shape(0);
       out.dims = {tape->batch, shape.h, shape.w};
@@ -130,6 +140,10 @@ void ModelHandle::dispose(const Napi::CallbackInfo&) { model_.reset(); }
 Napi::Value ModelHandle::device(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), device_); }
 Napi::Value ModelHandle::deviceNote(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), note_); }
 Napi::Value ModelHandle::threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), threads_); }
+Napi::Value ModelHandle::cpuCodePath(const Napi::CallbackInfo& info) {
+  if (cpuCodePath_ == ys::Isa::Auto) return info.Env().Null();
+  return Napi::String::New(info.Env(), ys::isaName(cpuCodePath_));
+}
 Napi::Value ModelHandle::memoryBytes(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), model_ ? memoryBytes_ : 0);
 }

@@ -28,6 +28,7 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
   Napi::Value device(const Napi::CallbackInfo& info);
   Napi::Value deviceNote(const Napi::CallbackInfo& info);
   Napi::Value threads(const Napi::CallbackInfo& info);
+  Napi::Value cpuCodePath(const Napi::CallbackInfo& info);
   Napi::Value memoryBytes(const Napi::CallbackInfo& info);
   Napi::Value disposed(const Napi::CallbackInfo& info);
 
@@ -38,6 +39,7 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
   std::string device_;
   std::string note_;
   int threads_ = 0;
+  ys::Isa cpuCodePath_ = ys::Isa::Auto;
   double memoryBytes_ = 0;
 };
 

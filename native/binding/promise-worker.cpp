@@ -22,8 +22,10 @@ void PromiseWorker::Execute() {
   try {
     work_(result_);
   } catch (const ys::Error& e) {
+    // The kernel library names the call itself ("backward: layer ..."); other messages get it here.
+    const std::string message = e.what();
     errorCode_ = jsErrorCode(e.code());
-    SetError(call_ + ": " + e.what());
+    SetError(message.rfind(call_ + ": ", 0) == 0 ? message : call_ + ": " + message);
   } catch (const std::bad_alloc&) {
     errorCode_ = "YS_OUT_OF_MEMORY";
     SetError(call_ + ": out of memory");
