@@ -1,24 +1,24 @@
 /**
- * buildInfo, device selection and bad arguments: every mistake rejects (or throws, for the
- * synchronous createModel) with one line naming the call, and the process survives.
+ * The addon alone (no core): build info and its code paths, device selection, forcing a code
+ * path, the NHWC layout option, and bad arguments: every mistake rejects (or throws, for the
+ * synchronous createModel) with one line naming the call, and the process survives. Tests of
+ * the addon on real graphs (against tfjs, every code path on yolov3-tiny) are in
+ * packages/runtime-onnx/test.
  */
-import { createSeededRandom, planVisualBackProp, type TensorData } from '@yolo-saliency/core';
 import { describe, expect, it } from 'vitest';
-import { everyKindModel } from '../../packages/runtime-tfjs/test/helpers/every-kind-model.js';
-import { createNativeModel, explainLoadError, loadNativeAddon, nativeBuildInfo, toNativeGraph } from '../src/index.js';
-import { nhwcToNchw, referenceTape } from './helpers/reference-tape.js';
+import { CPU_CODE_PATHS, explainLoadError, loadNativeAddon, nativeBuildInfo, type CpuCodePath } from '../src/index.js';
+import { tinyGraph, tinyHeadGradient, tinyTape, tinyWeights, toNhwc } from './tiny-graph.js';
 
-const graph = everyKindModel(5);
-const input: TensorData = (() => {
-  const rng = createSeededRandom(1);
-  return { dims: [1, 16, 16, 3], data: Float32Array.from({ length: 16 * 16 * 3 }, () => rng.uniform()) };
-})();
-const plan = planVisualBackProp(graph);
-const { tape, heads } = referenceTape(graph, input, { plan });
-const grads = heads.map((h) => ({ dims: h.dims, data: new Float32Array(h.data.length).fill(1) }));
+/** The CPU features each code path needs (CPU_CODE_PATHS' documentation). */
+const NEEDS: Record<CpuCodePath, string[]> = { scalar: [], avx2: ['avx2', 'fma'], avx512: ['avx512f', 'fma'] };
+
+const addon = loadNativeAddon();
+const tape = tinyTape(2);
+const grads = [tinyHeadGradient(2)];
+const cpuModel = (options: Parameters<typeof addon.createModel>[2] = {}) => addon.createModel(tinyGraph, tinyWeights, { device: 'cpu', threads: 1, ...options });
 
 describe('build info', () => {
-  it('reports version, CUDA, CPU features and threads', () => {
+  it('reports version, CUDA, CPU code paths and threads', () => {
     const info = nativeBuildInfo();
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.napiVersion).toBe(8);
@@ -30,121 +30,186 @@ describe('build info', () => {
     } else {
       expect(info.cuda.architectures).toEqual([]);
     }
-    expect(['scalar', 'avx2,fma', 'avx512f']).toContain(info.cpu.featuresUsed);
-    expect(info.cpu.isasCompiled).toContain('scalar');
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(info.compiler).not.toBe('');
   });
 
+  it('reports code paths from the one documented list, consistent with the CPU features', () => {
+    const { cpu } = nativeBuildInfo();
+    console.log(`code path ${cpu.codePath}; available ${cpu.codePathsAvailable.join(',')}; compiled ${cpu.codePathsCompiled.join(',')}; CPU features ${cpu.featuresDetected.join(',') || 'none'}`);
+    const inOrder = (paths: string[]) => expect(paths).toEqual(CPU_CODE_PATHS.filter((p) => paths.includes(p)));
+    expect(CPU_CODE_PATHS).toContain(cpu.codePath);
+    inOrder(cpu.codePathsCompiled);
+    inOrder(cpu.codePathsAvailable);
+    expect(cpu.codePathsCompiled).toContain('scalar');
+    // Available = compiled and every feature it needs detected; 'auto' runs the best of them.
+    const supported = cpu.codePathsCompiled.filter((p) => NEEDS[p].every((f) => cpu.featuresDetected.includes(f)));
+    expect(cpu.codePathsAvailable).toEqual(supported);
+    expect(cpu.codePath).toBe(supported[supported.length - 1]);
+  });
+
   it('deviceCount is a number and never throws', () => {
-    const count = loadNativeAddon().deviceCount();
+    const count = addon.deviceCount();
     expect(Number.isInteger(count)).toBe(true);
     expect(count).toBeGreaterThanOrEqual(0);
   });
 });
 
-describe('devices', () => {
-  const noGpu = loadNativeAddon().deviceCount() === 0;
+describe('devices: the addon decides, and says why', () => {
+  const noGpu = addon.deviceCount() === 0;
 
-  it.runIf(noGpu)("'cuda' where there is none throws saying so", () => {
-    expect(() => createNativeModel(graph, { device: 'cuda' })).toThrow(/createModel: device 'cuda' was asked for, but (no CUDA device is usable here|this build of the addon has no CUDA)/);
-  });
-
-  it.runIf(noGpu)("'auto' falls back to the CPU with one note", () => {
-    const model = createNativeModel(graph, { device: 'auto', threads: 1 });
-    expect(model.device).toBe('cpu');
-    expect(model.deviceNote).toMatch(/computing on the CPU/);
-    expect(model.deviceNote.split('\n')).toHaveLength(1);
-    model.dispose();
-  });
-
-  it("'cpu' has no note, and reports threads and memory", () => {
-    const model = createNativeModel(graph, { device: 'cpu', threads: 2 });
+  it("'cpu' is the CPU with no note", () => {
+    expect(addon.selectDevice('cpu')).toEqual({ ok: true, device: 'cpu', note: '' });
+    const model = cpuModel({ threads: 2 });
     expect(model.device).toBe('cpu');
     expect(model.deviceNote).toBe('');
     expect(model.threads).toBe(2);
     expect(model.memoryBytes).toBeGreaterThan(0);
     model.dispose();
   });
+
+  it.runIf(noGpu)("'auto' without a GPU: the CPU with one note, the same in selectDevice and createModel", () => {
+    const choice = addon.selectDevice('auto');
+    expect(choice).toMatchObject({ ok: true, device: 'cpu' });
+    const note = choice.ok ? choice.note : '';
+    expect(note).toMatch(/computing on the CPU$/);
+    expect(note.split('\n')).toHaveLength(1);
+    const model = addon.createModel(tinyGraph, tinyWeights, { threads: 1 });
+    expect(model.device).toBe('cpu');
+    expect(model.deviceNote).toBe(note);
+    model.dispose();
+  });
+
+  it.runIf(noGpu)("'cuda' without a GPU: refused saying why, the same in selectDevice and createModel", () => {
+    const choice = addon.selectDevice('cuda');
+    expect(choice).toMatchObject({ ok: false, code: 'YS_UNSUPPORTED' });
+    const reason = choice.ok ? '' : choice.reason;
+    expect(reason).toMatch(/^device 'cuda' was asked for, but (no CUDA device is usable here|this build of the addon has no CUDA)/);
+    expect(() => addon.createModel(tinyGraph, tinyWeights, { device: 'cuda' })).toThrow(`createModel: ${reason}`);
+  });
+
+  it('bad devices are refused', () => {
+    expect(() => addon.selectDevice('tpu' as 'cpu')).toThrow(/selectDevice: device must be 'auto', 'cpu' or 'cuda'/);
+    expect(() => addon.createModel(tinyGraph, tinyWeights, { device: 'tpu' as 'cpu' })).toThrow(/options.device must be 'auto', 'cpu' or 'cuda'/);
+  });
+});
+
+describe('forcing a CPU code path', () => {
+  const { cpu } = nativeBuildInfo();
+
+  it('runs every available path and refuses the others saying why', async () => {
+    const results: Partial<Record<CpuCodePath, Float32Array>> = {};
+    for (const path of CPU_CODE_PATHS) {
+      if (!cpu.codePathsAvailable.includes(path)) {
+        expect(() => cpuModel({ isa: path })).toThrow(new RegExp(`^createModel: the ${path} code path is not available here: (this CPU lacks|this build has no)`));
+        continue;
+      }
+      const model = cpuModel({ isa: path });
+      expect(model.cpuCodePath).toBe(path);
+      results[path] = (await model.backward(tape, grads, { rule: 'guided' })).data;
+      model.dispose();
+    }
+    const auto = cpuModel();
+    expect(auto.cpuCodePath).toBe(cpu.codePath);
+    expect((await auto.backward(tape, grads, { rule: 'guided' })).data).toEqual(results[cpu.codePath]);
+    auto.dispose();
+  });
+
+  it('refuses an unknown path, and a path for the GPU', () => {
+    expect(() => cpuModel({ isa: 'sse' as 'scalar' })).toThrow("createModel: options.isa must be one of 'auto', 'scalar', 'avx2', 'avx512', got 'sse'");
+    expect(() => addon.createModel(tinyGraph, tinyWeights, { device: 'cuda', isa: 'scalar' })).toThrow(/createModel: options.isa chooses a CPU code path; device 'cuda' takes none/);
+  });
+});
+
+describe('layouts', () => {
+  it("layout 'nhwc': NHWC head gradients in, NHWC gradient out, the NCHW result transposed", async () => {
+    const model = cpuModel();
+    const nchw = await model.backward(tape, grads, { rule: 'plain' });
+    expect(nchw.dims).toEqual([2, 2, 6, 6]);
+    const nhwc = await model.backward(tape, grads.map(toNhwc), { rule: 'plain', layout: 'nhwc' });
+    expect(nhwc.dims).toEqual([2, 6, 6, 2]);
+    expect(nhwc.data).toEqual(toNhwc(nchw).data);
+    const atPool = await model.backward(tape, grads.map(toNhwc), { rule: 'plain', layout: 'nhwc', stopAt: 3 });
+    expect(atPool.dims).toEqual([2, 3, 3, 3]);
+    await expect(model.backward(tape, grads, { rule: 'plain', layout: 'nwhc' as 'nhwc' })).rejects.toThrow("backward: options.layout must be 'nchw' or 'nhwc', got 'nwhc'");
+    model.dispose();
+  });
 });
 
 describe('bad arguments', () => {
-  it('wrong head gradient sizes reject in TS and in C++ with the expected count', async () => {
-    const model = createNativeModel(graph, { device: 'cpu', threads: 1 });
-    const short = grads.map((g, k) => (k === 1 ? { dims: g.dims, data: g.data.subarray(1) } : g));
-    await expect(model.backward(tape, short, { rule: 'plain' })).rejects.toThrow(/^backward: head gradient 1 has \d+ values, expected \d+$/);
-    // Straight to the addon (the C++ check): same message shape.
-    const addon = loadNativeAddon();
-    const { desc, weights } = toNativeGraph(graph);
-    const raw = addon.createModel(desc, weights, { device: 'cpu', threads: 1 });
-    const expected = grads[1].data.length;
-    await expect(raw.backward(tape, short, { rule: 'plain' })).rejects.toThrow(`backward: head gradient 1 has ${expected - 1} values, expected ${expected}`);
-    await expect(raw.backward(tape, grads.slice(1), { rule: 'plain' })).rejects.toThrow(/backward: 1 head gradients given, the model has 2 heads/);
-    await expect(raw.backward(tape, grads, { rule: 'sideways' as 'plain' })).rejects.toThrow(/backward: options.rule must be 'plain' or 'guided'/);
-    await expect(raw.backward({ batch: 1, nodes: [] }, grads, { rule: 'plain' })).rejects.toThrow(/backward: tape.nodes has 0 entries/);
-    raw.dispose();
+  it('head gradients are checked once, in C++, with the expected count', async () => {
+    const model = cpuModel();
+    const short = [{ dims: grads[0].dims, data: grads[0].data.subarray(1) }];
+    const error = await model.backward(tape, short, { rule: 'plain' }).catch((e: Error & { code?: string }) => e);
+    expect((error as Error).message).toBe(`backward: head 0 (layer 'y' (yolo)): gradient has ${grads[0].data.length - 1} floats, expected ${grads[0].data.length} (2x4x3x3)`);
+    expect((error as { code?: string }).code).toBe('YS_TAPE_MISMATCH');
+    await expect(model.backward(tape, [], { rule: 'plain' })).rejects.toThrow('backward: 0 head gradients for 1 heads');
+    await expect(model.backward(tape, [{ dims: [1], data: [1] as unknown as Float32Array }], { rule: 'plain' })).rejects.toThrow('backward: head gradient 0 data must be a Float32Array');
+    await expect(model.backward(tape, grads, { rule: 'sideways' as 'plain' })).rejects.toThrow(/backward: options.rule must be 'plain' or 'guided'/);
+    await expect(model.backward({ batch: 2, nodes: [] }, grads, { rule: 'plain' })).rejects.toThrow('backward: the tape has 0 node entries, the model has 6 layers');
     model.dispose();
   });
 
   it('a tape that does not match the model rejects from C++ naming the layer', async () => {
-    const addon = loadNativeAddon();
-    const { desc, weights } = toNativeGraph(graph);
-    const raw = addon.createModel(desc, weights, { device: 'cpu', threads: 1 });
-    const a1 = graph.nodes.findIndex((n) => n.name === 'a1');
-    const broken = { batch: 1, nodes: tape.nodes.map((e, i) => (i === a1 ? { signs: e!.signs!.subarray(3) } : e)) };
-    await expect(raw.backward(broken, grads, { rule: 'guided' })).rejects.toThrow(/a1/);
-    const missing = { batch: 1, nodes: tape.nodes.map((e, i) => (i === a1 ? null : e)) };
-    const error = await raw.backward(missing, grads, { rule: 'plain' }).catch((e: Error & { code?: string }) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^backward: .*a1/);
+    const model = cpuModel();
+    const shortSigns = { ...tape, nodes: tape.nodes.map((e, i) => (i === 2 ? { signs: e!.signs!.subarray(3) } : e)) };
+    await expect(model.backward(shortSigns, grads, { rule: 'guided' })).rejects.toThrow(/^backward: layer 'a1' \(activation\): the tape's sign bytes has \d+ elements, expected \d+$/);
+    const missing = { ...tape, nodes: tape.nodes.map((e, i) => (i === 2 ? null : e)) };
+    await expect(model.backward(missing, grads, { rule: 'plain' })).rejects.toThrow("backward: layer 'a1' (activation): the tape has no sign bytes");
+    const outside = Int32Array.from(tape.nodes[3]!.argmax!);
+    outside[5] = 36; // one past the 6 x 6 plane
+    const badArgmax = { ...tape, nodes: tape.nodes.map((e, i) => (i === 3 ? { argmax: outside } : e)) };
+    const error = await model.backward(badArgmax, grads, { rule: 'plain' }).catch((e: Error & { code?: string }) => e);
+    expect((error as Error).message).toMatch(/^backward: layer 'm1' \(maxpool\): argmax index 36 of output 5 is outside its \(n, c\) plane of 36 pixels$/);
     expect((error as { code?: string }).code).toBe('YS_TAPE_MISMATCH');
-    await expect(raw.visualBackProp(plan, { batch: 1, nodes: tape.nodes.map((e) => (e?.mean ? { mean: e.mean.subarray(1) } : e)) })).rejects.toThrow(/^visualBackProp: /);
-    raw.dispose();
+    const int64 = { ...tape, nodes: tape.nodes.map((e, i) => (i === 3 ? { argmax: BigInt64Array.from([0n]) as unknown as Int32Array } : e)) };
+    await expect(model.backward(int64, grads, { rule: 'plain' })).rejects.toThrow('backward: tape.nodes[3].argmax must be a Int32Array');
+    // Still usable after every refusal.
+    expect((await model.backward(tape, grads, { rule: 'plain' })).dims).toEqual([2, 2, 6, 6]);
+    model.dispose();
   });
 
-  it('a disposed model rejects every call and the process goes on', async () => {
-    const model = createNativeModel(graph, { device: 'cpu', threads: 1 });
+  it('a bad VisualBackProp plan or mean map rejects', async () => {
+    const model = cpuModel();
+    await expect(model.visualBackProp({ meanNodes: [], steps: [] }, tape)).rejects.toThrow('visualBackProp: plan.steps is empty');
+    const plan = {
+      meanNodes: [2],
+      steps: [
+        { node: 2, size: [6, 6] as [number, number], seed: true, multiplyByMean: true, sends: [{ to: 0, op: { kind: 'identity' as const } }] },
+        { node: 0, size: [6, 6] as [number, number], seed: false, multiplyByMean: false, sends: [] },
+      ],
+    };
+    await expect(model.visualBackProp(plan, tape)).rejects.toThrow("visualBackProp: layer 'a1' (activation): the tape has no VisualBackProp mean map");
+    const withMean = { ...tape, nodes: tape.nodes.map((e, i) => (i === 2 ? { ...e, mean: Float32Array.from(new Float32Array(72), (_, k) => k % 7) } : e)) };
+    const map = await model.visualBackProp(plan, withMean);
+    expect(map.dims).toEqual([2, 6, 6]);
+    expect(Math.max(...map.data)).toBe(1);
+    model.dispose();
+  });
+
+  it('a disposed model rejects every call, and disposing during a call lets it finish', async () => {
+    const model = cpuModel();
+    const pending = model.backward(tape, grads, { rule: 'plain' });
     model.dispose();
     model.dispose(); // twice is fine
     expect(model.disposed).toBe(true);
+    expect((await pending).dims).toEqual([2, 2, 6, 6]);
     await expect(model.backward(tape, grads, { rule: 'plain' })).rejects.toThrow(/^backward: the model was disposed$/);
-    const addon = loadNativeAddon();
-    const { desc, weights } = toNativeGraph(graph);
-    const raw = addon.createModel(desc, weights, { device: 'cpu' });
-    raw.dispose();
-    await expect(raw.backward(tape, grads, { rule: 'plain' })).rejects.toThrow(/^backward: the model was disposed$/);
-    await expect(raw.visualBackProp(plan, tape)).rejects.toThrow(/^visualBackProp: the model was disposed$/);
-  });
-
-  it('disposing while a call runs lets the call finish', async () => {
-    const model = createNativeModel(graph, { device: 'cpu', threads: 1 });
-    const pending = model.backward(tape, grads, { rule: 'plain' });
-    model.dispose();
-    const result = await pending;
-    expect(result.dims).toEqual([1, 3, 16, 16]);
+    await expect(model.visualBackProp({ meanNodes: [], steps: [] }, tape)).rejects.toThrow(/^visualBackProp: the model was disposed$/);
   });
 
   it('bad graphs and weights throw from createModel naming the layer', () => {
-    const addon = loadNativeAddon();
-    const { desc, weights } = toNativeGraph(graph);
-    const c2 = graph.nodes.findIndex((n) => n.name === 'c2');
-    const shortWeights = weights.map((w, i) => (i === c2 ? w!.subarray(1) : w));
-    expect(() => addon.createModel(desc, shortWeights)).toThrow(/createModel: layer 'c2' has \d+ weights, expected \d+/);
-    const wrongShape = { ...desc, nodes: desc.nodes.map((n, i) => (i === c2 ? { ...n, shape: [n.shape[0], n.shape[1] + 1, n.shape[2]] as [number, number, number] } : n)) };
-    expect(() => addon.createModel(wrongShape, weights, { device: 'cpu' })).toThrow(/^createModel: .*c2/);
-    expect(() => addon.createModel(desc, weights, { device: 'tpu' as 'cpu' })).toThrow(/options.device must be 'auto', 'cpu' or 'cuda'/);
-    expect(() => addon.createModel(null as never, weights)).toThrow(/createModel: graph must be an object/);
-    expect(() => createNativeModel(graph, { device: 'gpu' as 'cpu' })).toThrow(/createNativeModel: device must be/);
-  });
-
-  it('the head gradients are checked in TS with dims', async () => {
-    const model = createNativeModel(graph, { device: 'cpu', threads: 1 });
-    const nhwc = heads.map((h) => ({ dims: [h.dims[0], h.dims[2], h.dims[3], h.dims[1]], data: new Float32Array(h.data.length) }));
-    await expect(model.backward(tape, nhwc, { rule: 'plain' })).rejects.toThrow(/backward: head gradient 0 has dims \[.*\], expected \[.*\] \(NCHW\)/);
-    await expect(model.backward(tape, grads, { rule: 'plain', stopAt: 'nope' })).rejects.toThrow("backward: stopAt: the model has no layer named 'nope'");
-    model.dispose();
-    // Sanity: NCHW heads round trip.
-    expect(nhwcToNchw({ dims: [1, 1, 2, 2], data: Float32Array.from([1, 2, 3, 4]) }).data).toEqual(Float32Array.from([1, 3, 2, 4]));
+    const shortWeights = tinyWeights.map((w, i) => (i === 4 ? w!.subarray(1) : w));
+    expect(() => addon.createModel(tinyGraph, shortWeights)).toThrow("createModel: layer 'c2' has 11 weights, expected 12 (OIHW 4x3x1x1)");
+    const wrongShape = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 4 ? { ...n, shape: [4, 4, 3] as [number, number, number] } : n)) };
+    expect(() => addon.createModel(wrongShape, tinyWeights, { device: 'cpu' })).toThrow(/^createModel: .*'c2' \(conv\): declared output shape 4x4x3 but the inputs give 4x3x3$/);
+    const badKind = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 2 ? { ...n, kind: 'mish' as 'activation' } : n)) };
+    expect(() => addon.createModel(badKind, tinyWeights)).toThrow("createModel: graph.nodes[2].kind 'mish' is not a node kind (input, conv, activation, maxpool, upsample, concat, add, yolo)");
+    const badActivation = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 2 ? { ...n, activation: { kind: 'mish' as 'leaky', alpha: 0 } } : n)) };
+    expect(() => addon.createModel(badActivation, tinyWeights)).toThrow("createModel: graph.nodes[2].activation.kind 'mish' is not an activation (leaky, linear, logistic, relu)");
+    const noStride = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 3 ? { ...n, maxpool: { size: 2, pads: n.maxpool!.pads } as never } : n)) };
+    expect(() => addon.createModel(noStride, tinyWeights)).toThrow('createModel: graph.nodes[3].maxpool.stride must be an integer');
+    expect(() => addon.createModel(null as never, tinyWeights)).toThrow(/createModel: graph must be an object/);
   });
 });
 

@@ -18,11 +18,9 @@ export async function listOnnxBackends(): Promise<OnnxBackendStatus[]> {
       { name: 'cuda', available: false, reason },
     ];
   }
-  const cuda = deps.buildInfo.cuda;
-  const gpus = deps.addon.deviceCount();
-  const cudaStatus: OnnxBackendStatus = gpus > 0
-    ? { name: 'cuda', available: true }
-    : { name: 'cuda', available: false, reason: cuda.compiled ? `the addon has CUDA ${cuda.version} but no device is usable (driver: ${cuda.driverVersion || 'none'})` : 'the native addon was built without CUDA' };
+  // The addon's own decision and reason (the runtime never repeats the rule).
+  const cuda = deps.addon.selectDevice('cuda');
+  const cudaStatus: OnnxBackendStatus = cuda.ok ? { name: 'cuda', available: true } : { name: 'cuda', available: false, reason: cuda.reason };
   return [{ name: 'cpu', available: true }, cudaStatus];
 }
 
@@ -30,5 +28,5 @@ export async function listOnnxBackends(): Promise<OnnxBackendStatus[]> {
 export function buildSummary(deps: Awaited<ReturnType<typeof loadDependencies>>): string {
   const b = deps.buildInfo;
   const cuda = b.cuda.compiled ? `CUDA ${b.cuda.version} (sm ${b.cuda.architectures.join(',')})` : 'no CUDA';
-  return `onnxruntime-node ${deps.ortVersion}; native addon ${b.version} (${b.compiler}, ${cuda}, CPU path ${b.cpu.featuresUsed}, compiled ${b.cpu.isasCompiled.join('/')})`;
+  return `onnxruntime-node ${deps.ortVersion}; native addon ${b.version} (${b.compiler}, ${cuda}, CPU path ${b.cpu.codePath} of ${b.cpu.codePathsAvailable.join('/')})`;
 }

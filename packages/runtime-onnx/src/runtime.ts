@@ -1,11 +1,12 @@
 /** The onnx Runtime (onnxruntime-node forward + native addon backward) and its registration. */
 import { checkInputSize, inferShapes, registerRuntime } from '@yolo-saliency/core';
 import type { Graph, LoadOptions, LoadedModel, Runtime, RuntimeInfo } from '@yolo-saliency/core';
-import { createNativeModel, type NativeDevice } from '@yolo-saliency/native';
+import type { NativeDevice } from '@yolo-saliency/native';
 import { buildSummary } from './backends.js';
 import { maxImagesPerCall } from './batch-chunks.js';
 import { loadDependencies, type Dependencies } from './dependencies.js';
 import { OnnxLoadedModel } from './model.js';
+import { createNativeModel } from './native-model.js';
 import { SessionSet } from './sessions.js';
 
 export const ONNX_RUNTIME_NAME = 'onnx';
@@ -21,37 +22,29 @@ function deviceOption(options: LoadOptions | undefined): NativeDevice {
   return backend as NativeDevice;
 }
 
-function cpuDevice(deps: Dependencies, threads: number): string {
-  return `CPU (${deps.buildInfo.cpu.featuresUsed}, ${threads} thread${threads === 1 ? '' : 's'})`;
-}
-
 function threadsOption(deps: Dependencies, options: LoadOptions | undefined): number {
   const threads = options?.threads ?? deps.buildInfo.threads;
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`onnx runtime: threads must be a positive integer, got ${threads}`);
   return threads;
 }
 
-/** What the runtime will use, before any model is loaded. */
-function describe(deps: Dependencies, options: LoadOptions | undefined): RuntimeInfo {
-  const device = deviceOption(options);
-  const threads = threadsOption(deps, options);
-  const cuda = deps.buildInfo.cuda;
-  const gpus = deps.addon.deviceCount();
-  const notes: string[] = [buildSummary(deps)];
-  if (device === 'cuda' && gpus === 0) {
-    throw new Error(
-      `onnx runtime: device 'cuda' was asked for, but ${cuda.compiled ? `no CUDA device is usable here (driver: ${cuda.driverVersion || 'none'})` : 'the native addon was built without CUDA'}`,
-    );
-  }
-  const onGpu = device !== 'cpu' && gpus > 0;
-  if (device === 'auto' && !onGpu) notes.push(cuda.compiled ? 'no CUDA device is usable here: the addon computes on the CPU' : 'the native addon was built without CUDA: it computes on the CPU');
+/** RuntimeInfo for an addon device ('cpu' or 'cuda:<n>'), its note, and the threads. */
+function info(deps: Dependencies, device: string, note: string, threads: number, codePath = deps.buildInfo.cpu.codePath): RuntimeInfo {
+  const onGpu = device.startsWith('cuda');
   return {
     name: ONNX_RUNTIME_NAME,
     backend: onGpu ? 'onnxruntime-cuda' : 'onnxruntime-cpu',
-    device: onGpu ? 'GPU 0' : cpuDevice(deps, threads),
+    device: onGpu ? `GPU ${device.slice('cuda:'.length)}` : `CPU (${codePath}, ${threads} thread${threads === 1 ? '' : 's'})`,
     threads,
-    notes,
+    notes: note ? [buildSummary(deps), note] : [buildSummary(deps)],
   };
+}
+
+/** What the runtime will use, before any model is loaded: the addon decides the device. */
+function describe(deps: Dependencies, options: LoadOptions | undefined): RuntimeInfo {
+  const choice = deps.addon.selectDevice(deviceOption(options));
+  if (!choice.ok) throw new Error(`onnx runtime: ${choice.reason}`);
+  return info(deps, choice.device, choice.note, threadsOption(deps, options));
 }
 
 export function createOnnxRuntime(): Runtime {
@@ -64,32 +57,30 @@ export function createOnnxRuntime(): Runtime {
     },
     async load(graph: Graph, options?: LoadOptions): Promise<LoadedModel> {
       const deps = await loadDependencies();
-      const planned = describe(deps, options);
+      const device = deviceOption(options);
+      const threads = threadsOption(deps, options);
       const inputSize = options?.inputSize ?? graph.inputSize;
       checkInputSize(graph, inputSize);
       const maxBatch = options?.maxBatchPerCall;
       if (maxBatch !== undefined && !(Number.isInteger(maxBatch) && maxBatch >= 1)) {
         throw new Error(`onnx runtime: maxBatchPerCall must be a positive integer, got ${maxBatch}`);
       }
-      const threads = planned.threads ?? 1;
-      // The addon decides the device ('auto' falls back to the CPU with a note); ORT follows it.
-      const native = createNativeModel(graph, { inputSize, device: deviceOption(options), threads });
+      // The addon alone decides the device ('auto' falls back to the CPU with its note); ORT follows it.
+      let native;
+      try {
+        native = createNativeModel(deps.addon, graph, { inputSize, device, threads });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`onnx runtime: ${message.replace(/^createModel: /, '')}`);
+      }
+      const loaded = info(deps, native.device, native.deviceNote, native.threads, native.cpuCodePath ?? undefined);
       const onGpu = native.device.startsWith('cuda');
-      // The addon's own note on why 'auto' stayed on the CPU says more than ours: it replaces it.
-      const notes = native.deviceNote ? [buildSummary(deps), native.deviceNote] : [...planned.notes];
-      const info: RuntimeInfo = {
-        name: ONNX_RUNTIME_NAME,
-        backend: onGpu ? 'onnxruntime-cuda' : 'onnxruntime-cpu',
-        device: onGpu ? `GPU ${native.device.slice('cuda:'.length)}` : cpuDevice(deps, native.threads),
-        threads: native.threads,
-        notes,
-      };
       const sessions = new SessionSet(deps.ort, graph, inputSize, {
         threads,
         providers: onGpu ? ['cuda', 'cpu'] : ['cpu'],
         onFallback: (note) => {
-          info.notes.push(note);
-          info.backend = 'onnxruntime-cpu';
+          loaded.notes.push(note);
+          loaded.backend = 'onnxruntime-cpu';
         },
       });
       try {
@@ -100,7 +91,7 @@ export function createOnnxRuntime(): Runtime {
         await sessions.release();
         throw new Error(`onnx runtime: onnxruntime could not load the exported model: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
       }
-      return new OnnxLoadedModel(deps.ort, sessions, native, inputSize, info, maxBatch ?? maxImagesPerCall(inferShapes(graph, inputSize)));
+      return new OnnxLoadedModel(deps.ort, sessions, native, inputSize, loaded, maxBatch ?? maxImagesPerCall(inferShapes(graph, inputSize)));
     },
   };
 }

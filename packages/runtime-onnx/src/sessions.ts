@@ -7,8 +7,11 @@
  * yolov3-tiny at 416, 2 threads: 220 ms plain, 450 ms for the heads of the full tape model.
  * So a plain forward runs a model exported without tape outputs, a gradient forward one with
  * only signs/argmax/logistic, a VisualBackProp forward one with only the mean maps.
+ *
+ * Every session's model takes the NHWC input and returns NHWC heads (core's layout), with the
+ * transposes inside the graph (core's withNhwcBoundary); the tape outputs are NCHW, the addon's.
  */
-import { exportOnnx, type Graph, type OnnxOutputInfo, type OnnxTapeOptions, type RecordOptions } from '@yolo-saliency/core';
+import { exportOnnx, withNhwcBoundary, type Graph, type OnnxOutputInfo, type OnnxTapeOptions, type RecordOptions } from '@yolo-saliency/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Ort } from './dependencies.js';
 
@@ -66,7 +69,7 @@ export class SessionSet {
   }
 
   private async create(kind: RecordingKind): Promise<OnnxSession> {
-    const { bytes, outputs } = exportOnnx(this.graph, { inputSize: this.inputSize, tape: TAPE_OPTIONS[kind] });
+    const { bytes, outputs } = withNhwcBoundary(exportOnnx(this.graph, { inputSize: this.inputSize, tape: TAPE_OPTIONS[kind] }));
     const options = (providers: string[]): InferenceSession.SessionOptions => ({
       executionProviders: providers,
       intraOpNumThreads: this.settings.threads,

@@ -1,21 +1,16 @@
 /** ONNX Runtime's tape outputs of one forward -> the addon's tape (one entry per graph node). */
-import type { OnnxOutputInfo, Shape3 } from '@yolo-saliency/core';
+import type { OnnxOutputInfo } from '@yolo-saliency/core';
 import type { NativeTape, NativeTapeEntry } from '@yolo-saliency/native';
 import type { Tensor } from 'onnxruntime-node';
-import { flattenArgmax } from './argmax-layout.js';
 
 /**
- * outputs: what the session's model exports; results: session.run's answer; shapes: the
- * graph's NHWC node shapes per image (core's inferShapes).
+ * outputs: what the session's model exports; results: session.run's answer; nodeCount: the
+ * graph's node count (one tape entry each). Every array is handed over as ONNX
+ * Runtime returned it: the export's layouts are the addon's (NCHW; maxpool argmax as int32
+ * offsets within each (n, c) plane).
  */
-export function tapeFromOutputs(
-  outputs: readonly OnnxOutputInfo[],
-  results: Record<string, Tensor>,
-  graphInputs: ReadonlyArray<readonly number[]>,
-  shapes: readonly Shape3[],
-  batch: number,
-): NativeTape {
-  const nodes: Array<NativeTapeEntry | null> = shapes.map(() => null);
+export function tapeFromOutputs(outputs: readonly OnnxOutputInfo[], results: Record<string, Tensor>, nodeCount: number, batch: number): NativeTape {
+  const nodes: Array<NativeTapeEntry | null> = new Array(nodeCount).fill(null);
   for (const output of outputs) {
     if (output.kind === 'head') continue;
     const data = results[output.name]?.data;
@@ -31,12 +26,9 @@ export function tapeFromOutputs(
       case 'mean':
         entry.mean = data as Float32Array;
         break;
-      case 'argmax': {
-        const [oh, ow] = shapes[output.node];
-        const [ih, iw] = shapes[graphInputs[output.node][0]];
-        entry.argmax = flattenArgmax(data as Int32Array, oh * ow, ih * iw);
+      case 'argmax':
+        entry.argmax = data as Int32Array;
         break;
-      }
     }
   }
   return { batch, nodes };

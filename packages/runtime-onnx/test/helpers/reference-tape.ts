@@ -1,11 +1,11 @@
 /**
  * The tape ONNX Runtime would record, computed here from core's float64 reference forward
  * (NHWC) and converted to the addon's NCHW layouts: sign bytes of every leaky/relu input,
- * logistic outputs, maxpool argmax (first maximum in row-major window order, flattened over
- * the whole NCHW input, as ONNX MaxPool's Indices), and the clamped channel means VBP needs.
+ * logistic outputs, maxpool argmax (first maximum in row-major window order, as the offset
+ * within its (n, c) plane, as core's export records it), and the clamped channel means VBP needs.
  */
 import { inferShapes, referenceForwardAll, type Graph, type TensorData, type VbpPlan } from '@yolo-saliency/core';
-import type { NativeTape, NativeTapeEntry } from '../../src/binding-types.js';
+import type { NativeTape, NativeTapeEntry } from '@yolo-saliency/native';
 
 /** [N,H,W,C] -> [N,C,H,W]. */
 export function nhwcToNchw(t: TensorData): TensorData {
@@ -30,8 +30,6 @@ export function nchwToNhwc(t: { dims: number[]; data: Float32Array }): TensorDat
 }
 
 export interface ReferenceTapeOptions {
-  /** Argmax as Int32Array instead of BigInt64Array. */
-  argmax32?: boolean;
   /** The VBP plan whose mean nodes get a mean map. */
   plan?: VbpPlan;
 }
@@ -64,16 +62,17 @@ export function referenceTape(graph: Graph, input: TensorData, options: Referenc
                 for (let kx = 0; kx < node.size; kx++) {
                   const ix = ox * node.stride - node.pads.left + kx;
                   if (ix < 0 || ix >= w) continue;
-                  const flat = ((n * c + ch) * h + iy) * w + ix;
-                  if (x[flat] > best) {
-                    best = x[flat];
-                    at = flat;
+                  const offset = iy * w + ix;
+                  const value = x[(n * c + ch) * h * w + offset];
+                  if (value > best) {
+                    best = value;
+                    at = offset;
                   }
                 }
               }
               idx.push(at);
             }
-      nodes[i] = { argmax: options.argmax32 ? Int32Array.from(idx) : BigInt64Array.from(idx, (v) => BigInt(v)) };
+      nodes[i] = { argmax: Int32Array.from(idx) };
     }
   });
   for (const m of options.plan?.meanNodes ?? []) {

@@ -1,10 +1,10 @@
 /**
- * IR graph (packages/core, NHWC shapes) -> the addon's graph description (NCHW shapes per
- * image, kernel parameters, conv weights per node). The weights are passed as they are in the
- * IR (OIHW); the addon copies them once into the model.
+ * IR graph (core, NHWC shapes) -> the addon's graph description (NCHW shapes per image, each
+ * kind's parameters under its own key, conv weights per node). The weights are passed as they
+ * are in the IR (OIHW); the addon copies them once into the model.
  */
 import { inferShapes, type Graph } from '@yolo-saliency/core';
-import type { NativeGraphDesc, NativeNodeDesc, NativeWeights } from './binding-types.js';
+import type { NativeGraphDesc, NativeNodeDesc, NativeWeights } from '@yolo-saliency/native';
 
 export interface NativeGraph {
   desc: NativeGraphDesc;
@@ -26,7 +26,7 @@ export function toNativeGraph(graph: Graph, inputSize: [number, number] = graph.
       case 'maxpool':
         return { ...base, maxpool: { size: node.size, stride: node.stride, pads: { ...node.pads } } };
       case 'upsample':
-        return { ...base, upsampleFactor: node.factor };
+        return { ...base, upsample: { factor: node.factor } };
       default:
         return base;
     }

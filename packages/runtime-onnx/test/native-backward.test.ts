@@ -1,12 +1,14 @@
 /**
- * The addon's backward and VisualBackProp against the tfjs runtime (cpu backend) on a small
- * graph with every node kind; the tape is built from core's float64 reference forward.
+ * The addon's backward and VisualBackProp (through createNativeModel) against the tfjs runtime
+ * on a small graph with every node kind; the tape is built from core's float64 reference
+ * forward (helpers/reference-tape.ts).
  */
 import { createSeededRandom, planVisualBackProp, type Graph, type TensorData } from '@yolo-saliency/core';
+import { loadNativeAddon } from '@yolo-saliency/native';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { everyKindModel } from '../../packages/runtime-tfjs/test/helpers/every-kind-model.js';
-import { createNativeModel, type NativeGraphModel } from '../src/index.js';
+import { everyKindModel } from '../../runtime-tfjs/test/helpers/every-kind-model.js';
+import { createNativeModel, type NativeModel } from '../src/native-model.js';
 import { nchwToNhwc, nhwcToNchw, referenceTape } from './helpers/reference-tape.js';
 
 function randomTensor(dims: number[], seed: number, uniform = false): TensorData {
@@ -45,15 +47,15 @@ describe('native backward and VisualBackProp equal the tfjs runtime', () => {
   const input = randomTensor([batch, 16, 16, 3], 11, true);
   const plan = planVisualBackProp(graph);
   const { tape, heads } = referenceTape(graph, input, { plan });
-  // One gradient per head, NCHW for the addon and NHWC for tfjs: the same numbers.
+  // One gradient per head, NCHW and NHWC: the same numbers.
   const headGradsNchw = heads.map((h, k) => nhwcToNchw(randomTensor([h.dims[0], h.dims[2], h.dims[3], h.dims[1]], 100 + k)));
   const headGradsNhwc = headGradsNchw.map((g) => nchwToNhwc(g));
-  let model: NativeGraphModel;
+  let model: NativeModel;
   let tfjs: Awaited<ReturnType<ReturnType<typeof createTfjsRuntime>['load']>>;
   let tfjsTape: Awaited<ReturnType<typeof tfjs.forward>>['tape'];
 
   beforeAll(async () => {
-    model = createNativeModel(graph, { device: 'cpu', threads: 2 });
+    model = createNativeModel(loadNativeAddon(), graph, { device: 'cpu', threads: 2 });
     tfjs = await createTfjsRuntime().load(graph, { backend: 'cpu' });
     tfjsTape = (await tfjs.forward(input, { gradients: true, visualBackProp: true })).tape;
   });
@@ -66,9 +68,8 @@ describe('native backward and VisualBackProp equal the tfjs runtime', () => {
 
   for (const rule of ['plain', 'guided'] as const) {
     it(`${rule} input gradient: cosine >= 0.9999, small max error`, async () => {
-      const native = await model.backward(tape, headGradsNchw, { rule });
-      expect(native.dims).toEqual([batch, 3, 16, 16]);
-      const ours = nchwToNhwc(native);
+      const ours = await model.backward(tape, headGradsNhwc, { rule, layout: 'nhwc' });
+      expect(ours.dims).toEqual([batch, 16, 16, 3]);
       const theirs = await tfjs.backward(tfjsTape!, headGradsNhwc, { rule });
       expect(theirs.dims).toEqual(ours.dims);
       expect(maxAbs(theirs.data)).toBeGreaterThan(0);
@@ -77,26 +78,24 @@ describe('native backward and VisualBackProp equal the tfjs runtime', () => {
     });
   }
 
+  it('NCHW in and out gives the same numbers as NHWC', async () => {
+    const nchw = await model.backward(tape, headGradsNchw, { rule: 'guided' });
+    expect(nchw.dims).toEqual([batch, 3, 16, 16]);
+    const nhwc = await model.backward(tape, headGradsNhwc, { rule: 'guided', layout: 'nhwc' });
+    expect(nchwToNhwc(nchw).data).toEqual(nhwc.data);
+  });
+
   it('plain and guided differ (the rule reaches the kernels)', async () => {
-    const plain = await model.backward(tape, headGradsNchw, { rule: 'plain' });
-    const guided = await model.backward(tape, headGradsNchw, { rule: 'guided' });
+    const plain = await model.backward(tape, headGradsNhwc, { rule: 'plain', layout: 'nhwc' });
+    const guided = await model.backward(tape, headGradsNhwc, { rule: 'guided', layout: 'nhwc' });
     expect(cosine(plain.data, guided.data)).toBeLessThan(0.999);
   });
 
   it('stopAt returns the gradient at a named layer', async () => {
-    const stop = graph.nodes.findIndex((n) => n.name === 'route');
-    const native = await model.backward(tape, headGradsNchw, { rule: 'plain', stopAt: 'route' });
-    expect(native.dims).toEqual([batch, ...model.shapeOf(stop)]);
+    const ours = await model.backward(tape, headGradsNhwc, { rule: 'plain', stopAt: 'route', layout: 'nhwc' });
     const theirs = await tfjs.backward(tfjsTape!, headGradsNhwc, { rule: 'plain', stopAt: 'route' });
-    const ours = nchwToNhwc(native);
+    expect(ours.dims).toEqual(theirs.dims);
     expect(cosine(ours.data, theirs.data)).toBeGreaterThanOrEqual(0.9999);
-  });
-
-  it('int32 argmax gives the same gradient as int64', async () => {
-    const { tape: tape32 } = referenceTape(graph, input, { argmax32: true });
-    const a = await model.backward(tape, headGradsNchw, { rule: 'plain' });
-    const b = await model.backward(tape32, headGradsNchw, { rule: 'plain' });
-    expect(maxAbsDiff(a.data, b.data)).toBe(0);
   });
 
   it('VisualBackProp equals the tfjs runtime', async () => {
@@ -110,7 +109,22 @@ describe('native backward and VisualBackProp equal the tfjs runtime', () => {
   });
 
   it('runs calls concurrently on one model and gives the same answer', async () => {
-    const results = await Promise.all([0, 1, 2, 3].map(() => model.backward(tape, headGradsNchw, { rule: 'guided' })));
+    const results = await Promise.all([0, 1, 2, 3].map(() => model.backward(tape, headGradsNhwc, { rule: 'guided', layout: 'nhwc' })));
     for (const r of results) expect(maxAbsDiff(r.data, results[0].data)).toBe(0);
+  });
+
+  it('a tape that does not match the model rejects from C++ naming the layer', async () => {
+    const a1 = graph.nodes.findIndex((n) => n.name === 'a1');
+    const broken = { batch, nodes: tape.nodes.map((e, i) => (i === a1 ? { signs: e!.signs!.subarray(3) } : e)) };
+    await expect(model.backward(broken, headGradsNhwc, { rule: 'guided', layout: 'nhwc' })).rejects.toThrow(/^backward: layer 'a1' \(activation\)/);
+    await expect(model.visualBackProp(plan, { batch, nodes: tape.nodes.map((e) => (e?.mean ? { mean: e.mean.subarray(1) } : e)) })).rejects.toThrow(/^visualBackProp: layer '\w+' \(activation\): the tape's VisualBackProp mean map/);
+  });
+
+  it('a graph whose weights do not match throws naming the layer', () => {
+    const c2 = graph.nodes.findIndex((n) => n.name === 'c2');
+    const node = graph.nodes[c2];
+    if (node.kind !== 'conv') throw new Error('c2 is a conv');
+    const broken = { ...graph, nodes: graph.nodes.map((n, i) => (i === c2 ? { ...node, weights: node.weights.subarray(1) } : n)) };
+    expect(() => createNativeModel(loadNativeAddon(), broken, { device: 'cpu' })).toThrow(/^createModel: layer 'c2' has \d+ weights, expected \d+ \(OIHW 6x4x3x3\)$/);
   });
 });
