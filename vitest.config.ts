@@ -7,15 +7,19 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // the CLI end-to-end and packing tests use the built output on purpose.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@yolo-saliency/core': src('./packages/core/src/index.ts'),
-      '@yolo-saliency/runtime-tfjs': src('./packages/runtime-tfjs/src/index.ts'),
-      '@yolo-saliency/node': src('./packages/node/src/index.ts'),
-      '@yolo-saliency/runtime-onnx': src('./packages/runtime-onnx/src/index.ts'),
-      '@yolo-saliency/native': src('./native/src/index.ts'),
-      '@yolo-saliency/synthetic': src('./packages/synthetic/src/index.ts'),
-      '@yolo-saliency/train': src('./packages/train/src/index.ts'),
-    },
+    // Exact names: '@yolo-saliency/core/onnx' -> packages/core/src/onnx/index.ts, and so on.
+    alias: [
+      { find: /^@yolo-saliency\/core\/(loaders|onnx|graph|render|metrics|runtime)$/, replacement: `${src('./packages/core/src')}/$1/index.ts` },
+      ...Object.entries({
+        core: './packages/core/src/index.ts',
+        'runtime-tfjs': './packages/runtime-tfjs/src/index.ts',
+        node: './packages/node/src/index.ts',
+        'runtime-onnx': './packages/runtime-onnx/src/index.ts',
+        native: './native/src/index.ts',
+        synthetic: './packages/synthetic/src/index.ts',
+        train: './packages/train/src/index.ts',
+      }).map(([name, path]) => ({ find: new RegExp(`^@yolo-saliency/${name}$`), replacement: src(path) })),
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts', 'native/test/**/*.test.ts'],

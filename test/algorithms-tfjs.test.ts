@@ -4,7 +4,8 @@
  * Gradients are checked against finite differences of core's float64 reference forward.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, explainAll, referenceForward, resolveTarget, targetValueAndHeadGradients } from '@yolo-saliency/core';
+import { explain, explainAll, resolveTarget, targetValueAndHeadGradients } from '@yolo-saliency/core';
+import { referenceForward } from '@yolo-saliency/core/graph';
 import type { LoadedModel, TensorData } from '@yolo-saliency/core';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { SMALL_YOLO_SIZE, smallYoloGraph, smallYoloInput } from './helpers/small-yolo.js';
@@ -72,7 +73,7 @@ describe('saliency algorithms on the tfjs runtime', () => {
 
   it('explainAll shares one tape for vanilla, guided and VBP', async () => {
     const single = await explain(model, input, { method: 'vanilla', target: RAW_TARGET });
-    const [vanilla, guided, vbp] = await explainAll(model, input, ['vanilla', 'guided', 'visual-backprop'], { target: RAW_TARGET });
+    const { maps: [vanilla, guided, vbp] } = await explainAll(model, input, ['vanilla', 'guided', 'visual-backprop'], { target: RAW_TARGET });
     expect(Array.from(vanilla.map.data)).toEqual(Array.from(single.map.data));
     expect(guided.map.dims).toEqual([SIZE, SIZE, 3]);
     expect(Array.from(guided.map.data)).not.toEqual(Array.from(vanilla.map.data));

@@ -4,7 +4,8 @@
  * Gradients: central finite differences of J(x) = sum_k <G_k, head_k(x)> for a random G.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededRandom, referenceForward, type LoadedModel, type TensorData } from '@yolo-saliency/core';
+import { createSeededRandom, type LoadedModel, type TensorData } from '@yolo-saliency/core';
+import { referenceForward } from '@yolo-saliency/core/graph';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { everyKindModel } from '../packages/runtime-tfjs/test/helpers/every-kind-model.js';
 import { dot, maxAbs, maxAbsDiff, randomInput, randomNormal } from '../packages/runtime-tfjs/test/helpers/tensors.js';

@@ -4,7 +4,9 @@
  * and two yolo heads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convsFromTop, deletionCurve, explain, insertionCurve, randomizationCheck, referenceForward, resolveTarget, targetValueAndHeadGradients } from '@yolo-saliency/core';
+import { explain, resolveTarget, targetValueAndHeadGradients } from '@yolo-saliency/core';
+import { referenceForward } from '@yolo-saliency/core/graph';
+import { convsFromTop, deletionCurve, insertionCurve, randomizationCheck } from '@yolo-saliency/core/metrics';
 import type { LoadedModel, TensorData } from '@yolo-saliency/core';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { SMALL_YOLO_SIZE, smallYoloGraph, smallYoloInput } from './helpers/small-yolo.js';

@@ -5,8 +5,10 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx, importOnnx, referenceForward, referenceForwardAll } from '@yolo-saliency/core';
-import type { Graph, OnnxOutputInfo, TensorData } from '@yolo-saliency/core';
+import { exportOnnx, importOnnx } from '@yolo-saliency/core/onnx';
+import { referenceForward, referenceForwardAll } from '@yolo-saliency/core/graph';
+import type { Graph, TensorData } from '@yolo-saliency/core';
+import type { OnnxOutputInfo } from '@yolo-saliency/core/onnx';
 import { everyKindGraph, yolov3Tiny } from '../packages/core/test/helpers/onnx-models.js';
 import { mulberry32 } from '../packages/core/test/helpers/onnx-random.js';
 import { foreignModel } from '../packages/core/test/helpers/onnx-foreign.js';

@@ -21,7 +21,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededRandom, loadKeras, type LoadedModel, type TensorData } from '@yolo-saliency/core';
+import { createSeededRandom, type LoadedModel, type TensorData } from '@yolo-saliency/core';
+import { loadKeras } from '@yolo-saliency/core/loaders';
 import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { readNpy } from '../packages/core/test/helpers/npy.js';

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, loadDarknet, loadKeras, type Graph, type LoadedModel, type MethodName, type TensorData } from '@yolo-saliency/core';
+import { explain, type Graph, type LoadedModel, type MethodName, type TensorData } from '@yolo-saliency/core';
+import { loadDarknet, loadKeras } from '@yolo-saliency/core/loaders';
 import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { cosine, imageOf, maxAbs, maxAbsDiff, randomInput } from '../packages/runtime-tfjs/test/helpers/tensors.js';

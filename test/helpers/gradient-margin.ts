@@ -16,7 +16,8 @@
  * needs the unrounded values (core's reference returns float32), and two window values equal
  * in float32 but not in float64 are exactly the near ties this looks for.
  */
-import { inferShapes, type Graph, type Shape3, type TensorData } from '@yolo-saliency/core';
+import type { Graph, Shape3, TensorData } from '@yolo-saliency/core';
+import { inferShapes } from '@yolo-saliency/core/graph';
 
 /** Every node's output in float64, NHWC over the batch, with its per-image shape. */
 export interface Forward64 {

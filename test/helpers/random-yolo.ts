@@ -10,7 +10,8 @@
  * The input size is the largest stride times a small factor, odd or even, so the deepest
  * feature maps (where the stride-1 pools run) have odd or even sizes as the case says.
  */
-import { createSeededRandom, GraphBuilder, type ActivationKind, type Graph, type Pads, type SeededRandom } from '@yolo-saliency/core';
+import { createSeededRandom, type ActivationKind, type Graph, type Pads, type SeededRandom } from '@yolo-saliency/core';
+import { GraphBuilder } from '@yolo-saliency/core/graph';
 
 export type Downsample = 'pool-darknet' | 'pool-keras' | 'conv-darknet' | 'conv-keras';
 export type StridePool = 'none' | 'pool2' | 'pool3' | 'pool5' | 'spp';

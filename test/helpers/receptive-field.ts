@@ -3,7 +3,8 @@
  * receptive fields, walked back through the graph (conv and maxpool windows with their
  * stride and pads, upsample blocks; activations, route, shortcut and heads keep positions).
  */
-import { inferShapes, type Graph } from '@yolo-saliency/core';
+import type { Graph } from '@yolo-saliency/core';
+import { inferShapes } from '@yolo-saliency/core/graph';
 
 /** [H * W] of the network input: 1 where a pixel reaches one of `pixels` ([y, x]) of node `start`. */
 export function inputFootprint(graph: Graph, inputSize: [number, number], start: number, pixels: Array<[number, number]>): Uint8Array {

@@ -3,7 +3,8 @@
  * maxpool, an asymmetrically padded stride-2 conv, an upsample + concat route and two yolo
  * heads whose objectness and class biases are raised so detections exist.
  */
-import { createSeededRandom, GraphBuilder } from '@yolo-saliency/core';
+import { createSeededRandom } from '@yolo-saliency/core';
+import { GraphBuilder } from '@yolo-saliency/core/graph';
 import type { Graph, Pads, TensorData } from '@yolo-saliency/core';
 
 export const SMALL_YOLO_SIZE = 32;

@@ -1,6 +1,8 @@
 // A consumer project's code: only the packages' public, typed API (ESM).
 // The standalone-packages test compiles this with tsc and runs it with node.
-import { explain, letterboxImage, loadDarknet, renderSaliency, type SaliencyMap } from '@yolo-saliency/core';
+import { explain, letterboxImage, type SaliencyMap } from '@yolo-saliency/core';
+import { loadDarknet } from '@yolo-saliency/core/loaders';
+import { renderSaliency } from '@yolo-saliency/core/render';
 import { readImage, writeImage, writeNpy } from '@yolo-saliency/node';
 import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';

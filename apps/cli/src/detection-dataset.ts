@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GroundTruthBox, Image8 } from '@yolo-saliency/core';
+import type { Image8 } from '@yolo-saliency/core';
+import type { GroundTruthBox } from '@yolo-saliency/core/metrics';
 import { fileError, messageOf, readImage, withFileName } from '@yolo-saliency/node';
 import { generateSample, sampleSeed, SYNTHETIC_CLASSES } from '@yolo-saliency/synthetic';
 

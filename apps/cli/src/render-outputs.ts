@@ -1,15 +1,6 @@
 /** From saliency maps and detections to the pictures and arrays the CLI writes. */
-import {
-  applyColormap,
-  composePanel,
-  drawDetections,
-  letterboxBoxToImage,
-  normalizeForDisplay,
-  overlay,
-  reduceChannels,
-  resizeImage8,
-  unletterboxMap,
-} from '@yolo-saliency/core';
+import { letterboxBoxToImage } from '@yolo-saliency/core';
+import { applyColormap, composePanel, drawDetections, normalizeForDisplay, overlay, reduceChannels, resizeImage8, unletterboxMap } from '@yolo-saliency/core/render';
 import type { Colormap, Detection, Image8, SaliencyMap, TensorData } from '@yolo-saliency/core';
 import type { ImageInput } from './image-input.js';
 

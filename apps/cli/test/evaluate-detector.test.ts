@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meanAveragePrecision } from '@yolo-saliency/core';
+import { meanAveragePrecision } from '@yolo-saliency/core/metrics';
 import { generateSample, sampleSeed, SYNTHETIC_CLASSES } from '@yolo-saliency/synthetic';
 import { HELD_OUT_SEED, readDatasetFolder } from '../src/detection-dataset.js';
 import { ensureBuilt, fixture, runCli } from './run-cli.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDarknet } from '@yolo-saliency/core';
+import { loadDarknet } from '@yolo-saliency/core/loaders';
 import { ensureBuilt, fixture, lines, runCli } from './run-cli.js';
 
 const CFG = fixture('shapes/shapes-yolov3-tiny.cfg');

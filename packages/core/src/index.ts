@@ -1,32 +1,27 @@
-// Public API of @yolo-saliency/core. Each area re-exports from its own index as it lands.
+/**
+ * @yolo-saliency/core: what an app needs to explain a detection with a loaded model. The rest
+ * lives under subpaths, so importing the root pulls in no loader (no h5wasm), exporter or
+ * renderer:
+ *   /loaders  darknet and Keras loaders          /onnx     ONNX export and import
+ *   /graph    the IR, shapes, node kinds, layer table, the float64 reference forward
+ *   /render   maps and detections to pictures   /metrics  faithfulness and detector metrics
+ *   /runtime  helpers for runtime implementations (argument checks, batches, the VBP plan)
+ */
 export type * from './graph/types.js';
 export type * from './runtime/types.js';
 export type * from './decode/types.js';
 export type * from './targets/types.js';
 export type * from './algorithms/types.js';
 export type * from './render/types.js';
+export { explain, explainAll, EXPLAIN_DEFAULTS } from './algorithms/index.js';
 export { METHOD_NAMES } from './algorithms/types.js';
 export { registerRuntime, registeredRuntimes, resolveRuntime, clearRuntimes } from './runtime/registry.js';
-export { GraphBuilder } from './graph/builder.js';
-export { inferShapes, nodeOutputShape, checkInputSize, nodeStrides, nodeParameterCount, windowOutputSize, darknetMaxPoolPads } from './graph/shapes.js';
-export * from './graph/reference-forward.js';
-export { ACTIVATION_FUNCTIONS, ACTIVATION_KINDS } from './graph/activation-functions.js';
-export type { ActivationFunction, ActivationTape } from './graph/activation-functions.js';
-export { NODE_KINDS, kindOf } from './graph/node-kinds/index.js';
-export type { NodeKindDefinition, NodeOfKind, ReferenceTensor } from './graph/node-kinds/index.js';
-export * from './decode/index.js';
-export * from './targets/index.js';
-export * from './algorithms/index.js';
-export * from './util/index.js';
-export * from './algorithms/vbp-plan.js';
-export * from './loaders/darknet/index.js';
-export * from './graph/summary.js';
-export { hwioToOihw, oihwToHwio } from './graph/filter-layout.js';
-export type { FilterShape } from './graph/filter-layout.js';
-export * from './loaders/keras/index.js';
-export * from './preprocess/index.js';
-export * from './render/index.js';
-export * from './onnx/index.js';
-export { imagesPerCall, chunkRanges, sliceBatch, concatBatches } from './runtime/batch-chunks.js';
-export { checkBackwardArguments, checkForwardInput } from './runtime/check-arguments.js';
-export * from './metrics/index.js';
+export { parseTarget, formatTarget, QUANTITIES, resolveTarget, targetValueAndHeadGradients } from './targets/index.js';
+export type { ResolvedTarget, ResolveTargetOptions, TargetValuesAndGradients } from './targets/index.js';
+export { decodeDetections, DEFAULT_SCORE_THRESHOLD, DEFAULT_IOU_THRESHOLD, DEFAULT_MAX_DETECTIONS, letterboxBoxToImage, iou, nonMaxSuppression, sigmoid, boxCentre, boxSize } from './decode/index.js';
+export type { DecodeDetectionsOptions } from './decode/index.js';
+export { letterboxImage, letterboxGeometry, letterboxContentSize, LETTERBOX_PAD, inputFromFloatArray } from './preprocess/index.js';
+export type { PreparedInput } from './preprocess/index.js';
+export { checkInputSize } from './graph/shapes.js';
+export { createSeededRandom } from './util/index.js';
+export type { SeededRandom } from './util/index.js';

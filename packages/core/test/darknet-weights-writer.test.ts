@@ -1,6 +1,6 @@
 // encodeDarknetWeights is the exact inverse of readDarknetWeights (header, batch norm and plain convs).
 import { describe, expect, it } from 'vitest';
-import { darknetConvShapes, encodeDarknetWeights, parseDarknetCfg, readDarknetWeights } from '../src/index.js';
+import { darknetConvShapes, encodeDarknetWeights, parseDarknetCfg, readDarknetWeights } from '../src/loaders/index.js';
 
 const CFG = `[net]\nwidth=16\nheight=16\nchannels=3\n\n[convolutional]\nbatch_normalize=1\nfilters=2\nsize=3\nstride=1\npad=1\nactivation=leaky\n\n[convolutional]\nfilters=3\nsize=1\nstride=1\nactivation=linear\n`;
 

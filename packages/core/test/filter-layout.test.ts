@@ -1,6 +1,6 @@
 // The OIHW <-> HWIO permutation on a filter whose every dimension differs.
 import { describe, expect, it } from 'vitest';
-import { hwioToOihw, oihwToHwio } from '../src/index.js';
+import { hwioToOihw, oihwToHwio } from '../src/graph/index.js';
 
 describe('filter layout', () => {
   const shape = [2, 3, 4, 5] as const; // kh, kw, in, out

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection } from '../src/decode/types.js';
-import {
-  GLYPH_ADVANCE,
-  GLYPH_HEIGHT,
-  composePanel,
-  drawBox,
-  drawDetections,
-  drawLabel,
-  measureText,
-  panelLayout,
-} from '../src/render/index.js';
+import { GLYPH_ADVANCE, GLYPH_HEIGHT } from '../src/render/bitmap-font.js';
+import { panelLayout } from '../src/render/compose-panel.js';
+import { measureText } from '../src/render/draw-text.js';
+import { composePanel, drawBox, drawDetections, drawLabel } from '../src/render/index.js';
 import type { Image8 } from '../src/render/types.js';
 
 const blank = (width: number, height: number, channels: 3 | 4 = 3): Image8 => ({ width, height, channels, data: new Uint8Array(width * height * channels) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { letterboxGeometry, letterboxImage } from '../src/preprocess/index.js';
-import { overlay, resizeImage8, toRgba, unletterboxMap } from '../src/render/index.js';
+import { overlay, resizeImage8, unletterboxMap } from '../src/render/index.js';
+import { toRgba } from '../src/render/resize-image.js';
 import type { Image8 } from '../src/render/types.js';
 
 const rgb = (width: number, height: number, values: number[]): Image8 => ({ width, height, channels: 3, data: Uint8Array.from(values) });

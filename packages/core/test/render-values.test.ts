@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyColormap, colormapTable, normalizeForDisplay, reduceChannels, renderSaliency } from '../src/render/index.js';
+import { applyColormap, normalizeForDisplay, reduceChannels, renderSaliency } from '../src/render/index.js';
+import { colormapTable } from '../src/render/colormap.js';
 import type { Colormap } from '../src/render/types.js';
 
 const rgbAt = (colormap: Colormap, v: number) => Array.from(applyColormap([v], 1, 1, colormap).data.subarray(0, 3));

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { importOnnx, loadDarknet, loadKeras, parseNames, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core';
+import { loadDarknet, loadKeras, parseNames } from '@yolo-saliency/core/loaders';
+import { importOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core/onnx';
 import type { Graph } from '@yolo-saliency/core';
 import { fileError, messageOf, withFileName } from './file-errors.js';
 

@@ -3,7 +3,8 @@
  * copies out and the addon's gradient buffers all grow with the images per call. Splitting
  * and joining use core's batch helpers.
  */
-import { imagesPerCall, type Shape3 } from '@yolo-saliency/core';
+import type { Shape3 } from '@yolo-saliency/core';
+import { maxBatchPerCallWithin } from '@yolo-saliency/core/runtime';
 
 /** Peak bytes one call may use for per-image data. */
 const CALL_BUDGET_BYTES = 1024 * 2 ** 20;
@@ -14,7 +15,7 @@ const CALL_BUDGET_BYTES = 1024 * 2 ** 20;
  */
 const PEAK_ACTIVATION_FACTOR = 3;
 
-/** Images per internal call for a graph with these node output shapes (NHWC per image). */
-export function maxImagesPerCall(shapes: readonly Shape3[]): number {
-  return imagesPerCall(shapes, CALL_BUDGET_BYTES, PEAK_ACTIVATION_FACTOR);
+/** The largest batch per internal call for a graph with these node output shapes (NHWC per image). */
+export function defaultMaxBatchPerCall(shapes: readonly Shape3[]): number {
+  return maxBatchPerCallWithin(shapes, CALL_BUDGET_BYTES, PEAK_ACTIVATION_FACTOR);
 }

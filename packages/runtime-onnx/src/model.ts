@@ -6,10 +6,12 @@
  * are checked here, once, in a user's terms (core's checks, shared by every runtime); the addon
  * checks sizes again in C++.
  */
-import { checkBackwardArguments, checkForwardInput, inferShapes, planVisualBackProp } from '@yolo-saliency/core';
-import type { BackwardOptions, ForwardResult, Graph, LoadedModel, RecordOptions, RuntimeInfo, Shape3, Tape, TensorData, VbpPlan } from '@yolo-saliency/core';
+import { inferShapes } from '@yolo-saliency/core/graph';
+import { checkBackwardArguments, checkForwardInput, planVisualBackProp } from '@yolo-saliency/core/runtime';
+import type { BackwardOptions, ForwardResult, Graph, LoadedModel, RecordOptions, RuntimeInfo, Shape3, Tape, TensorData } from '@yolo-saliency/core';
+import type { VbpPlan } from '@yolo-saliency/core/runtime';
 import type { Tensor } from 'onnxruntime-node';
-import { chunkRanges, concatBatches, sliceBatch } from '@yolo-saliency/core';
+import { chunkRanges, concatBatches, sliceBatch } from '@yolo-saliency/core/runtime';
 import type { Ort } from './dependencies.js';
 import type { NativeModel } from './native-model.js';
 import { recordingKind, type SessionSet } from './sessions.js';
@@ -33,7 +35,7 @@ export class OnnxLoadedModel implements LoadedModel {
     readonly inputSize: [number, number],
     readonly info: RuntimeInfo,
     /** Images per internal call (batch-chunks.ts). */
-    readonly maxChunk: number,
+    readonly maxBatchPerCall: number,
   ) {
     this.graph = native.graph;
     this.shapes = inferShapes(this.graph, inputSize);
@@ -61,7 +63,7 @@ export class OnnxLoadedModel implements LoadedModel {
     });
     const headParts: TensorData[][] = headOutputs.map(() => []);
     const chunks: TapeChunk[] = [];
-    for (const [start, count] of chunkRanges(batch, this.maxChunk)) {
+    for (const [start, count] of chunkRanges(batch, this.maxBatchPerCall)) {
       const chunk = sliceBatch(input, start, count);
       const feed = new this.ort.Tensor('float32', chunk.data, chunk.dims);
       let results: Record<string, Tensor>;

@@ -3,7 +3,8 @@
  * kind's parameters under its own key, conv weights per node). The weights are passed as they
  * are in the IR (OIHW); the addon copies them once into the model.
  */
-import { inferShapes, type Graph } from '@yolo-saliency/core';
+import type { Graph } from '@yolo-saliency/core';
+import { inferShapes } from '@yolo-saliency/core/graph';
 import type { NativeGraphDesc, NativeNodeDesc, NativeWeights } from '@yolo-saliency/native';
 
 export interface NativeGraph {

@@ -3,7 +3,8 @@
  * named instead of indexed. Arguments are not checked again here: the runtime (model.ts) checks
  * them once in a user's terms, and the addon checks sizes in C++.
  */
-import type { BackwardRule, Graph, TensorData, VbpPlan } from '@yolo-saliency/core';
+import type { BackwardRule, Graph, TensorData } from '@yolo-saliency/core';
+import type { VbpPlan } from '@yolo-saliency/core/runtime';
 import type { CpuCodePath, NativeAddon, NativeDevice, NativeModelHandle, NativeTape, TensorLayout } from '@yolo-saliency/native';
 import { toNativeGraph } from './native-graph.js';
 

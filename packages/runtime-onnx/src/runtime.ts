@@ -1,9 +1,11 @@
 /** The onnx Runtime (onnxruntime-node forward + native addon backward) and its registration. */
-import { checkInputSize, inferShapes, registerRuntime } from '@yolo-saliency/core';
+import { checkInputSize, registerRuntime } from '@yolo-saliency/core';
+import { inferShapes } from '@yolo-saliency/core/graph';
+import { checkMaxBatchPerCall } from '@yolo-saliency/core/runtime';
 import type { Graph, LoadOptions, LoadedModel, Runtime, RuntimeInfo } from '@yolo-saliency/core';
 import type { NativeDevice } from '@yolo-saliency/native';
 import { buildSummary } from './backends.js';
-import { maxImagesPerCall } from './batch-chunks.js';
+import { defaultMaxBatchPerCall } from './batch-chunks.js';
 import { loadDependencies, type Dependencies } from './dependencies.js';
 import { OnnxLoadedModel } from './model.js';
 import { createNativeModel } from './native-model.js';
@@ -61,10 +63,7 @@ export function createOnnxRuntime(): Runtime {
       const threads = threadsOption(deps, options);
       const inputSize = options?.inputSize ?? graph.inputSize;
       checkInputSize(graph, inputSize);
-      const maxBatch = options?.maxBatchPerCall;
-      if (maxBatch !== undefined && !(Number.isInteger(maxBatch) && maxBatch >= 1)) {
-        throw new Error(`onnx runtime: maxBatchPerCall must be a positive integer, got ${maxBatch}`);
-      }
+      const maxBatch = checkMaxBatchPerCall(options?.maxBatchPerCall, 'onnx');
       // The addon alone decides the device ('auto' falls back to the CPU with its note); ORT follows it.
       let native;
       try {
@@ -91,7 +90,7 @@ export function createOnnxRuntime(): Runtime {
         await sessions.release();
         throw new Error(`onnx runtime: onnxruntime could not load the exported model: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
       }
-      return new OnnxLoadedModel(deps.ort, sessions, native, inputSize, loaded, maxBatch ?? maxImagesPerCall(inferShapes(graph, inputSize)));
+      return new OnnxLoadedModel(deps.ort, sessions, native, inputSize, loaded, maxBatch ?? defaultMaxBatchPerCall(inferShapes(graph, inputSize)));
     },
   };
 }

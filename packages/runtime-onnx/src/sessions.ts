@@ -11,7 +11,8 @@
  * Every session's model takes the NHWC input and returns NHWC heads (core's layout), with the
  * transposes inside the graph (core's withNhwcBoundary); the tape outputs are NCHW, the addon's.
  */
-import { exportOnnx, withNhwcBoundary, type Graph, type OnnxOutputInfo, type OnnxTapeOptions, type RecordOptions } from '@yolo-saliency/core';
+import type { Graph, RecordOptions } from '@yolo-saliency/core';
+import { exportOnnx, withNhwcBoundary, type OnnxOutputInfo, type OnnxTapeOptions } from '@yolo-saliency/core/onnx';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Ort } from './dependencies.js';
 

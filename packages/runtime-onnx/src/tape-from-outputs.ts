@@ -1,5 +1,5 @@
 /** ONNX Runtime's tape outputs of one forward -> the addon's tape (one entry per graph node). */
-import type { OnnxOutputInfo } from '@yolo-saliency/core';
+import type { OnnxOutputInfo } from '@yolo-saliency/core/onnx';
 import type { NativeTape, NativeTapeEntry } from '@yolo-saliency/native';
 import type { Tensor } from 'onnxruntime-node';
 

@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDarknet, type Graph, type LoadedModel, type TensorData } from '@yolo-saliency/core';
+import type { Graph, LoadedModel, TensorData } from '@yolo-saliency/core';
+import { loadDarknet } from '@yolo-saliency/core/loaders';
 import { CPU_CODE_PATHS, loadNativeAddon, nativeBuildInfo, type CpuCodePath } from '@yolo-saliency/native';
 import { createOnnxRuntime } from '../src/index.js';
 import { createNativeModel } from '../src/native-model.js';

@@ -3,7 +3,8 @@
  * on a small graph with every node kind; the tape is built from core's float64 reference
  * forward (helpers/reference-tape.ts).
  */
-import { createSeededRandom, planVisualBackProp, type Graph, type TensorData } from '@yolo-saliency/core';
+import { createSeededRandom, type Graph, type TensorData } from '@yolo-saliency/core';
+import { planVisualBackProp } from '@yolo-saliency/core/runtime';
 import { loadNativeAddon } from '@yolo-saliency/native';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

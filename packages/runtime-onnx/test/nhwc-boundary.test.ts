@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx, LAYOUT_METADATA_KEY, loadDarknet, OUTPUTS_METADATA_KEY, withNhwcBoundary, type OnnxOutputInfo } from '@yolo-saliency/core';
+import { loadDarknet } from '@yolo-saliency/core/loaders';
+import { exportOnnx, LAYOUT_METADATA_KEY, OUTPUTS_METADATA_KEY, withNhwcBoundary, type OnnxOutputInfo } from '@yolo-saliency/core/onnx';
 import type { Tensor } from 'onnxruntime-node';
 import { loadDependencies } from '../src/dependencies.js';
 import { randomInput } from './helpers/random-input.js';

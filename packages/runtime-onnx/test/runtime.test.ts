@@ -5,11 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearRuntimes, inferShapes, loadDarknet, registeredRuntimes, resolveRuntime, type Graph, type LoadedModel, type TensorData } from '@yolo-saliency/core';
+import { clearRuntimes, registeredRuntimes, resolveRuntime, type Graph, type LoadedModel, type TensorData } from '@yolo-saliency/core';
+import { loadDarknet } from '@yolo-saliency/core/loaders';
+import { inferShapes } from '@yolo-saliency/core/graph';
 import { CPU_CODE_PATHS, loadNativeAddon } from '@yolo-saliency/native';
 import { createOnnxRuntime, listOnnxBackends, registerOnnxRuntime } from '../src/index.js';
 import { randomInput } from './helpers/random-input.js';
-import { maxImagesPerCall } from '../src/batch-chunks.js';
+import { defaultMaxBatchPerCall } from '../src/batch-chunks.js';
 
 const tinyCfg = readFileSync(new URL('../../../fixtures/darknet/yolov3-tiny.cfg', import.meta.url), 'utf8');
 const tiny = (): Graph => loadDarknet({ cfg: tinyCfg, cfgName: 'yolov3-tiny.cfg' }).graph;
@@ -18,8 +20,8 @@ const ones = (dims: number[]): TensorData => ({ dims, data: new Float32Array(dim
 describe('batch chunks', () => {
   it('chunks hold at least one image and fewer for bigger inputs', () => {
     const g = tiny();
-    expect(maxImagesPerCall(inferShapes(g, [416, 416]))).toBeGreaterThanOrEqual(1);
-    expect(maxImagesPerCall(inferShapes(g, [64, 64]))).toBeGreaterThan(maxImagesPerCall(inferShapes(g, [416, 416])));
+    expect(defaultMaxBatchPerCall(inferShapes(g, [416, 416]))).toBeGreaterThanOrEqual(1);
+    expect(defaultMaxBatchPerCall(inferShapes(g, [64, 64]))).toBeGreaterThan(defaultMaxBatchPerCall(inferShapes(g, [416, 416])));
   });
 });
 

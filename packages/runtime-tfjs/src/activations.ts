@@ -3,7 +3,8 @@
  * its backward needs from the forward). The trainer uses the same table for its forward.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ACTIVATION_FUNCTIONS, type ActivationKind, type BackwardRule } from '@yolo-saliency/core';
+import type { ActivationKind, BackwardRule } from '@yolo-saliency/core';
+import { ACTIVATION_FUNCTIONS } from '@yolo-saliency/core/graph';
 
 /** Activations tf.fused.conv2d can apply inside the convolution kernel. */
 export type FusableActivation = 'linear' | 'relu' | 'leakyrelu' | 'sigmoid';

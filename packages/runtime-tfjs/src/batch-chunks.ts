@@ -3,10 +3,11 @@
  * aborts when it runs out, and even below the cap a batch far larger than the caches is
  * slower per image. Splitting and joining use core's batch helpers.
  */
-import { imagesPerCall, type Shape3 } from '@yolo-saliency/core';
+import type { Shape3 } from '@yolo-saliency/core';
+import { maxBatchPerCallWithin } from '@yolo-saliency/core/runtime';
 
-/** Bytes of activations one chunk may hold, per backend (a tape keeps about one copy). */
-const CHUNK_BUDGET_BYTES: Record<string, number> = {
+/** Bytes of activations one call may hold, per backend (a tape keeps about one copy). */
+const CALL_BUDGET_BYTES: Record<string, number> = {
   wasm: 384 * 2 ** 20,
   cpu: 1024 * 2 ** 20,
   tensorflow: 2048 * 2 ** 20,
@@ -18,7 +19,7 @@ const CHUNK_BUDGET_BYTES: Record<string, number> = {
  */
 const PEAK_ACTIVATION_FACTOR = 3;
 
-/** Images per internal call for a graph with these node output shapes on a backend. */
-export function maxImagesPerChunk(shapes: readonly Shape3[], tfjsBackend: string): number {
-  return imagesPerCall(shapes, CHUNK_BUDGET_BYTES[tfjsBackend] ?? CHUNK_BUDGET_BYTES.cpu, PEAK_ACTIVATION_FACTOR);
+/** The largest batch per internal call for a graph with these node output shapes on a backend. */
+export function defaultMaxBatchPerCall(shapes: readonly Shape3[], tfjsBackend: string): number {
+  return maxBatchPerCallWithin(shapes, CALL_BUDGET_BYTES[tfjsBackend] ?? CALL_BUDGET_BYTES.cpu, PEAK_ACTIVATION_FACTOR);
 }

@@ -2,9 +2,11 @@
  * Static facts about a graph that the forward and backward passes need at every call,
  * computed once at load: output shapes, consumers, which conv+activation pairs run fused.
  */
-import { ACTIVATION_FUNCTIONS, inferShapes, planVisualBackProp } from '@yolo-saliency/core';
+import { ACTIVATION_FUNCTIONS, inferShapes } from '@yolo-saliency/core/graph';
+import { planVisualBackProp } from '@yolo-saliency/core/runtime';
 import { signFromOutput, TFJS_ACTIVATIONS } from './activations.js';
-import type { Graph, Pads, Shape3, VbpPlan } from '@yolo-saliency/core';
+import type { Graph, Pads, Shape3 } from '@yolo-saliency/core';
+import type { VbpPlan } from '@yolo-saliency/core/runtime';
 
 export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
 

@@ -4,8 +4,8 @@ import type { BackwardOptions, ForwardResult, Graph, LoadedModel, RecordOptions,
 import { runBackward } from './backward.js';
 import type { ExecutionPlan } from './execution-plan.js';
 import { runForward } from './forward.js';
-import { checkBackwardArguments, checkForwardInput, chunkRanges, concatBatches, sliceBatch } from '@yolo-saliency/core';
-import { maxImagesPerChunk } from './batch-chunks.js';
+import { checkBackwardArguments, checkForwardInput, chunkRanges, concatBatches, sliceBatch } from '@yolo-saliency/core/runtime';
+import { defaultMaxBatchPerCall } from './batch-chunks.js';
 import { ChunkedTape, TfjsTape } from './tape.js';
 import { runVisualBackProp } from './visual-backprop.js';
 import { disposeWeights, type ConvWeights } from './weights.js';
@@ -14,8 +14,8 @@ export class TfjsLoadedModel implements LoadedModel {
   readonly graph: Graph;
   readonly inputSize: [number, number];
   private disposed = false;
-  /** Images per internal call: larger batches are split (batch-chunks.ts). */
-  readonly maxChunk: number;
+  /** The largest batch per internal call: larger batches are split (batch-chunks.ts). */
+  readonly maxBatchPerCall: number;
 
   constructor(
     private readonly plan: ExecutionPlan,
@@ -27,7 +27,7 @@ export class TfjsLoadedModel implements LoadedModel {
   ) {
     this.graph = plan.graph;
     this.inputSize = plan.inputSize;
-    this.maxChunk = maxBatchPerCall ?? maxImagesPerChunk(plan.shapes, tfjsBackend);
+    this.maxBatchPerCall = maxBatchPerCall ?? defaultMaxBatchPerCall(plan.shapes, tfjsBackend);
   }
 
   /** tfjs has one global backend; another model may have switched it. */
@@ -49,10 +49,10 @@ export class TfjsLoadedModel implements LoadedModel {
   async forward(input: TensorData, record: RecordOptions = {}): Promise<ForwardResult> {
     await this.activate('forward');
     const batch = checkForwardInput(this.graph, this.inputSize, input, 'tfjs');
-    if (batch <= this.maxChunk) return this.forwardChunk(input, batch, record);
+    if (batch <= this.maxBatchPerCall) return this.forwardChunk(input, batch, record);
     const results: ForwardResult[] = [];
     try {
-      for (const [start, count] of chunkRanges(batch, this.maxChunk)) {
+      for (const [start, count] of chunkRanges(batch, this.maxBatchPerCall)) {
         results.push(await this.forwardChunk(sliceBatch(input, start, count), count, record));
       }
     } catch (error) {

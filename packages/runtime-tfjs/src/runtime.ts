@@ -1,6 +1,7 @@
 /** The tfjs Runtime and its registration in core's registry. */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInputSize, registerRuntime } from '@yolo-saliency/core';
+import { checkMaxBatchPerCall } from '@yolo-saliency/core/runtime';
 import type { Graph, LoadOptions, LoadedModel, Runtime, RuntimeInfo } from '@yolo-saliency/core';
 import { selectTfjsBackend } from './backends.js';
 import { makeExecutionPlan } from './execution-plan.js';
@@ -30,10 +31,7 @@ export function createTfjsRuntime(): Runtime {
       const plan = makeExecutionPlan(graph, inputSize);
       // Weights live on the backend active now (the one just selected).
       if (tf.getBackend() !== tfjsName) await tf.setBackend(tfjsName);
-      const maxBatch = options?.maxBatchPerCall;
-      if (maxBatch !== undefined && !(Number.isInteger(maxBatch) && maxBatch >= 1)) {
-        throw new Error(`tfjs runtime: maxBatchPerCall must be a positive integer, got ${maxBatch}`);
-      }
+      const maxBatch = checkMaxBatchPerCall(options?.maxBatchPerCall, 'tfjs');
       return new TfjsLoadedModel(plan, uploadWeights(graph), info, tfjsName, maxBatch);
     },
   };

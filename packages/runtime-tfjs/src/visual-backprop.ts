@@ -3,7 +3,7 @@
  * where the definition is written out) with the mean maps the forward recorded.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { VbpEdgeOp, VbpPlan } from '@yolo-saliency/core';
+import type { VbpEdgeOp, VbpPlan } from '@yolo-saliency/core/runtime';
 import { explicitPadding } from './execution-plan.js';
 
 /** Divide each image's mask by its maximum, when that maximum is > 0 (masks are >= 0). */

@@ -3,7 +3,7 @@
  * ONNX); tfjs convolutions want HWIO, so the transpose happens here, once, not per call.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { oihwToHwio as oihwToHwioLayout } from '@yolo-saliency/core';
+import { oihwToHwio as oihwToHwioLayout } from '@yolo-saliency/core/graph';
 import type { ConvNode, Graph } from '@yolo-saliency/core';
 
 export interface ConvWeights {

@@ -6,7 +6,8 @@
  *   guided dx = 2 * max(s, 0) * [z > 0]
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphBuilder, type LoadedModel } from '@yolo-saliency/core';
+import type { LoadedModel } from '@yolo-saliency/core';
+import { GraphBuilder } from '@yolo-saliency/core/graph';
 import { createTfjsRuntime } from '../src/index.js';
 
 const v = [1, -1, 0.5, 0, 2];

@@ -4,7 +4,8 @@
  * leaky -> 1x1 conv -> head at 2x2.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphBuilder, referenceForwardAll, type Graph, type LoadedModel, type Pads } from '@yolo-saliency/core';
+import type { Graph, LoadedModel, Pads } from '@yolo-saliency/core';
+import { GraphBuilder, referenceForwardAll } from '@yolo-saliency/core/graph';
 import { createTfjsRuntime } from '../src/index.js';
 import { everyKindModel } from './helpers/every-kind-model.js';
 import { imageOf, maxAbsDiff, randomInput, randomNormal } from './helpers/tensors.js';

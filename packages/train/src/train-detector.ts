@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle has no gradient functions; the union package registers them all
 // (into tfjs-core's global registry, so the one engine the backends use sees them).
 import '@tensorflow/tfjs';
-import type { DarknetCfg, DarknetConvLayer, DarknetConvParams, RuntimeInfo } from '@yolo-saliency/core';
+import type { RuntimeInfo } from '@yolo-saliency/core';
+import type { DarknetCfg, DarknetConvLayer, DarknetConvParams } from '@yolo-saliency/core/loaders';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import type { HeadLayout } from './anchor-assignment.js';
 import { negativeMask } from './ignore-mask.js';

@@ -5,7 +5,9 @@
  * running ones, inference mode uses the running ones (what the saved .weights hold).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createSeededRandom, darknetConvShapes, DARKNET_BN_EPSILON, hwioToOihw, oihwToHwio, type SeededRandom, type DarknetCfg, type DarknetConvLayer, type DarknetConvParams, type DarknetConvShape, type DarknetLayer } from '@yolo-saliency/core';
+import { createSeededRandom, type SeededRandom } from '@yolo-saliency/core';
+import { darknetConvShapes, DARKNET_BN_EPSILON, type DarknetCfg, type DarknetConvLayer, type DarknetConvParams, type DarknetConvShape, type DarknetLayer } from '@yolo-saliency/core/loaders';
+import { hwioToOihw, oihwToHwio } from '@yolo-saliency/core/graph';
 import { TFJS_ACTIVATIONS } from '@yolo-saliency/runtime-tfjs';
 import { conv2dTrainable } from './conv2d-trainable.js';
 import { maxPoolTrainable, upsampleTrainable } from './trainable-layers.js';

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { parseDarknetCfg } from '@yolo-saliency/core';
+import { parseDarknetCfg } from '@yolo-saliency/core/loaders';
 import { selectTfjsBackend } from '@yolo-saliency/runtime-tfjs';
 import { TrainableDarknet } from '../src/index.js';
 import { SMALL_CFG } from './small-cfg.js';

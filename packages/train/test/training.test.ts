@@ -2,7 +2,8 @@
 // darknet loader to exactly the network that was trained (batch norm in inference mode).
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { darknetConvShapes, loadDarknet, parseDarknetCfg, readDarknetWeights, referenceForward } from '@yolo-saliency/core';
+import { darknetConvShapes, loadDarknet, parseDarknetCfg, readDarknetWeights } from '@yolo-saliency/core/loaders';
+import { referenceForward } from '@yolo-saliency/core/graph';
 import { selectTfjsBackend } from '@yolo-saliency/runtime-tfjs';
 import { darknetWeightsBytes, syntheticBatch, trainDetector, TrainableDarknet } from '../src/index.js';
 import { SMALL_CFG } from './small-cfg.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { exportOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core';
+import { exportOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core/onnx';
 import { fileError, messageOf, writeFileAtomic } from '@yolo-saliency/node';
 import type { Command } from '../command.js';
 import { UsageError } from '../cli-errors.js';

@@ -2,8 +2,11 @@
  * `yolo-saliency evaluate-detector`: how well the detector itself works: AP per class and
  * mAP at an IoU threshold, on a generated dataset folder or on held-out synthetic images.
  */
-import { concatBatches, decodeDetections, DEFAULT_AP_IOU_THRESHOLD, DEFAULT_IOU_THRESHOLD, DEFAULT_MAX_DETECTIONS, letterboxImage, meanAveragePrecision } from '@yolo-saliency/core';
-import type { ImageBoxes, LoadedModel, MeanAveragePrecision, PreparedInput } from '@yolo-saliency/core';
+import { decodeDetections, DEFAULT_IOU_THRESHOLD, DEFAULT_MAX_DETECTIONS, letterboxImage } from '@yolo-saliency/core';
+import { DEFAULT_AP_IOU_THRESHOLD, meanAveragePrecision } from '@yolo-saliency/core/metrics';
+import { concatBatches } from '@yolo-saliency/core/runtime';
+import type { LoadedModel, PreparedInput } from '@yolo-saliency/core';
+import type { ImageBoxes, MeanAveragePrecision } from '@yolo-saliency/core/metrics';
 import type { ParsedArgs } from '../cli-args.js';
 import { oneLine, UsageError } from '../cli-errors.js';
 import type { Command } from '../command.js';

@@ -3,7 +3,8 @@
  * game, deletion/insertion AUC, IG completeness error, model randomisation) and their
  * aggregates over the images.
  */
-import { completenessError, convsFromTop, deletionCurve, explain, insertionCurve, METHOD_NAMES, parseTarget, pointingGame, randomizationCheck, resolveRuntime } from '@yolo-saliency/core';
+import { explain, METHOD_NAMES, parseTarget, resolveRuntime } from '@yolo-saliency/core';
+import { completenessError, convsFromTop, deletionCurve, insertionCurve, pointingGame, randomizationCheck } from '@yolo-saliency/core/metrics';
 import type { Graph, LoadedModel, MethodName } from '@yolo-saliency/core';
 import type { ParsedArgs } from '../cli-args.js';
 import { oneLine, UsageError } from '../cli-errors.js';

@@ -1,4 +1,4 @@
-import { formatSummary, summarizeGraph } from '@yolo-saliency/core';
+import { formatSummary, summarizeGraph } from '@yolo-saliency/core/graph';
 import type { Command } from '../command.js';
 import { chooseModel, MODEL_OPTIONS } from '../model-options.js';
 

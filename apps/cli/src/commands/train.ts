@@ -5,7 +5,7 @@
  * half-written file.
  */
 import { readFile } from 'node:fs/promises';
-import { darknetConvShapes, parseDarknetCfg, readDarknetWeights, type DarknetConvParams } from '@yolo-saliency/core';
+import { darknetConvShapes, parseDarknetCfg, readDarknetWeights, type DarknetConvParams } from '@yolo-saliency/core/loaders';
 import { fileError, messageOf, writeFileAtomic } from '@yolo-saliency/node';
 import { darknetWeightsBytes, trainDetector, type StepReport } from '@yolo-saliency/train';
 import type { Command } from '../command.js';

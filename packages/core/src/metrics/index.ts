@@ -1,3 +1,4 @@
+// @yolo-saliency/core/metrics: faithfulness of saliency maps and detector quality.
 export { pointingGame, POINTING_TOLERANCE } from './pointing-game.js';
 export type { PointingResult } from './pointing-game.js';
 export { spearman, averageRanks, pearson } from './spearman.js';
@@ -8,7 +9,7 @@ export type { PixelOrder } from './pixel-order.js';
 export { perturbationCurve, deletionCurve, insertionCurve, deletionAuc, insertionAuc, PERTURBATION_DEFAULTS } from './perturbation-curve.js';
 export type { PerturbationCurve, PerturbationOptions, MetricTarget } from './perturbation-curve.js';
 export { convsFromTop, randomizeConvs } from './randomize-graph.js';
-export { randomizationCheck, logitTarget } from './randomization.js';
+export { randomizationCheck } from './randomization.js';
 export type { RandomizationOptions, RandomizationPoint, RandomizationResult } from './randomization.js';
 export { meanAveragePrecision, interpolatedAp, DEFAULT_AP_IOU_THRESHOLD } from './average-precision.js';
 export type { AveragePrecisionOptions, ClassAveragePrecision, GroundTruthBox, ImageBoxes, MeanAveragePrecision, ScoredBox } from './average-precision.js';

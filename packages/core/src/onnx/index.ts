@@ -1,4 +1,4 @@
-// ONNX export and import of the IR (pure TypeScript, no protobuf dependency).
+// @yolo-saliency/core/onnx: ONNX export and import of the IR (pure TypeScript, no protobuf dependency).
 export { exportOnnx } from './export.js';
 export { importOnnx } from './import.js';
 export { BATCH_DIM } from './export-types.js';

@@ -8,18 +8,18 @@ import type { Shape3 } from '../graph/types.js';
 import type { TensorData } from './types.js';
 
 /**
- * Images per call when one image holds `peakFactor` float copies of every node's output at
+ * The largest batch per call when one image holds `peakFactor` float copies of every node's output at
  * the peak of forward + backward, and a call may use `budgetBytes`.
  */
-export function imagesPerCall(shapes: readonly Shape3[], budgetBytes: number, peakFactor: number): number {
+export function maxBatchPerCallWithin(shapes: readonly Shape3[], budgetBytes: number, peakFactor: number): number {
   const perImage = 4 * peakFactor * shapes.reduce((sum, [h, w, c]) => sum + h * w * c, 0);
   return Math.max(1, Math.floor(budgetBytes / perImage));
 }
 
 /** [start, count] of each chunk of a batch. */
-export function chunkRanges(batch: number, maxPerChunk: number): Array<[start: number, count: number]> {
+export function chunkRanges(batch: number, maxBatchPerCall: number): Array<[start: number, count: number]> {
   const ranges: Array<[number, number]> = [];
-  for (let start = 0; start < batch; start += maxPerChunk) ranges.push([start, Math.min(maxPerChunk, batch - start)]);
+  for (let start = 0; start < batch; start += maxBatchPerCall) ranges.push([start, Math.min(maxBatchPerCall, batch - start)]);
   return ranges;
 }
 

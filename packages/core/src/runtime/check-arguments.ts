@@ -57,3 +57,11 @@ export function checkBackwardArguments(
   if (stop < 0) fail(`backward stopAt: no layer named '${options.stopAt}'`);
   return stop;
 }
+
+/** LoadOptions.maxBatchPerCall: absent (the runtime's default) or a positive integer. */
+export function checkMaxBatchPerCall(value: number | undefined, runtime: string): number | undefined {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+    throw new Error(`${runtime} runtime: maxBatchPerCall must be a positive integer, got ${value}`);
+  }
+  return value;
+}

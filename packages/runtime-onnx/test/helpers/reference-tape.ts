@@ -4,7 +4,9 @@
  * logistic outputs, maxpool argmax (first maximum in row-major window order, as the offset
  * within its (n, c) plane, as core's export records it), and the clamped channel means VBP needs.
  */
-import { inferShapes, referenceForwardAll, type Graph, type TensorData, type VbpPlan } from '@yolo-saliency/core';
+import type { Graph, TensorData } from '@yolo-saliency/core';
+import { inferShapes, referenceForwardAll } from '@yolo-saliency/core/graph';
+import type { VbpPlan } from '@yolo-saliency/core/runtime';
 import type { NativeTape, NativeTapeEntry } from '@yolo-saliency/native';
 
 /** [N,H,W,C] -> [N,C,H,W]. */

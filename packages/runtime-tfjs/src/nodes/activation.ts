@@ -1,6 +1,7 @@
 /** Activations on tfjs (activations.ts has each function); the tape keeps what its backward needs. */
 import * as tf from '@tensorflow/tfjs-core';
-import { ACTIVATION_FUNCTIONS, type ActivationNode } from '@yolo-saliency/core';
+import type { ActivationNode } from '@yolo-saliency/core';
+import { ACTIVATION_FUNCTIONS } from '@yolo-saliency/core/graph';
 import { activationBackward, signFromOutput, TFJS_ACTIVATIONS } from '../activations.js';
 import type { TfjsNodeOps } from './node-ops.js';
 

@@ -4,7 +4,8 @@
  * activations, darknet maxpools of stride 1 and 2, upsample, concat, add, two yolo heads.
  * Weights are seeded random, scaled so activations stay O(1).
  */
-import { createSeededRandom, GraphBuilder, type Graph, type Pads, type SeededRandom } from '@yolo-saliency/core';
+import { createSeededRandom, type Graph, type Pads, type SeededRandom } from '@yolo-saliency/core';
+import { GraphBuilder } from '@yolo-saliency/core/graph';
 
 function randomConv(rng: SeededRandom, filters: number, channels: number, kernel: [number, number]) {
   const fanIn = channels * kernel[0] * kernel[1];

@@ -1,0 +1,7 @@
+// @yolo-saliency/core/runtime: what a runtime implementation needs beyond the contract's types
+// (which the root exports): argument checks, batch splitting, the VisualBackProp plan it executes.
+export type * from './types.js';
+export { checkBackwardArguments, checkForwardInput, checkMaxBatchPerCall } from './check-arguments.js';
+export { maxBatchPerCallWithin, chunkRanges, sliceBatch, concatBatches } from './batch-chunks.js';
+export { planVisualBackProp, isVbpActivation } from '../algorithms/vbp-plan.js';
+export type { VbpEdgeOp, VbpPlan, VbpSend, VbpStep } from '../algorithms/vbp-plan.js';
