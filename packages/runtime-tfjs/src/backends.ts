@@ -1,8 +1,9 @@
 /**
- * Which TensorFlow.js backend computes: the native TensorFlow bindings when the user has
- * installed them (GPU first), else WebAssembly, else plain JavaScript. Every candidate that
- * cannot be used keeps its reason, so `auto` can say why it fell back and `doctor` can list
- * everything.
+ * Which TensorFlow.js backend computes: in Node, the native TensorFlow bindings when the user
+ * has installed them (GPU first), else WebAssembly, else plain JavaScript; in a browser (after
+ * `useBrowserBackends`, which the `/browser` entry calls), WebGPU, else WebGL, else
+ * WebAssembly, else plain JavaScript. Every candidate that cannot be used keeps its reason, so
+ * `auto` can say why it fell back and `doctor` can list everything.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -12,10 +13,27 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm';
 // RuntimeInfo notes already say which backend was chosen and why, so keep stderr clean.
 tf.env().set('PROD', true);
 
-export type TfjsBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type TfjsBackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
-/** Fastest first: `auto` takes the first one that loads. */
+/** Node's backends, fastest first: `auto` takes the first one that loads. */
 export const TFJS_BACKENDS: readonly TfjsBackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** A browser's backends, fastest first (the GPU ones need their packages: the `/browser` entry imports them). */
+export const TFJS_BROWSER_BACKENDS: readonly TfjsBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Where the wasm backend finds its .wasm files in a browser: a folder URL, or a URL per file name. */
+export type WasmPaths = string | Record<string, string>;
+
+/** The backends this process chooses from: Node's until `useBrowserBackends` switches. */
+let platform: { backends: readonly TfjsBackendName[]; wasmPaths?: WasmPaths } = { backends: TFJS_BACKENDS };
+
+/**
+ * Choose from the browser's backends from now on (WebGPU, WebGL, wasm, cpu). `wasmPaths` says
+ * where the wasm backend's binaries are served; without it tfjs looks next to the script.
+ */
+export function useBrowserBackends(options: { wasmPaths?: WasmPaths } = {}): void {
+  platform = { backends: TFJS_BROWSER_BACKENDS, wasmPaths: options.wasmPaths };
+}
 
 export interface TfjsBackendStatus {
   name: TfjsBackendName;
@@ -106,6 +124,7 @@ async function wasmDistFolder(): Promise<string> {
 async function probeWasm(): Promise<Probe> {
   try {
     if (isNode()) wasm.setWasmPaths(await wasmDistFolder());
+    else if (platform.wasmPaths) wasm.setWasmPaths(platform.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
     if (wasmThreadsRequested) wasm.setThreadsCount(wasmThreadsRequested);
     if (!(await tf.setBackend('wasm'))) return { ok: false, reason: 'the wasm backend failed to initialise' };
     return { ok: true, device: 'CPU (WebAssembly)', threads: wasm.getThreadsCount() };
@@ -120,11 +139,53 @@ async function probeCpu(): Promise<Probe> {
     : { ok: false, reason: 'the cpu backend failed to initialise' };
 }
 
+/**
+ * WebGPU or WebGL in a browser. WebGL must render float32 textures: with half floats the
+ * gradients would lose too much precision to agree with the other runtimes.
+ */
+async function probeGpu(name: 'webgpu' | 'webgl'): Promise<Probe> {
+  if (isNode()) return { ok: false, reason: `the ${name} backend needs a browser` };
+  if (!tf.findBackendFactory(name)) return { ok: false, reason: `the ${name} backend is not registered (import @yolo-saliency/runtime-tfjs/browser)` };
+  if (name === 'webgpu' && !(globalThis.navigator as { gpu?: unknown } | undefined)?.gpu) {
+    return { ok: false, reason: 'this browser offers no WebGPU (navigator.gpu is missing)' };
+  }
+  try {
+    if (!(await tf.setBackend(name))) return { ok: false, reason: `the ${name} backend failed to initialise (no usable GPU context)` };
+  } catch (error) {
+    return { ok: false, reason: `the ${name} backend failed to initialise: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (name === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE')) {
+    return { ok: false, reason: 'this WebGL cannot render float32 textures (half floats would spoil the gradients)' };
+  }
+  return { ok: true, device: gpuDevice(name) };
+}
+
+/** The GPU's name as the browser reports it, when it does. */
+function gpuDevice(name: 'webgpu' | 'webgl'): string {
+  try {
+    if (name === 'webgl') {
+      const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+      const debug = gl?.getExtension('WEBGL_debug_renderer_info');
+      const renderer = gl && debug ? String(gl.getParameter(debug.UNMASKED_RENDERER_WEBGL)) : '';
+      return renderer ? `GPU (WebGL: ${renderer})` : 'GPU (WebGL)';
+    }
+    const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+    const label = [info?.vendor, info?.architecture].filter(Boolean).join(' ');
+    return label ? `GPU (WebGPU: ${label})` : 'GPU (WebGPU)';
+  } catch {
+    return `GPU (${name === 'webgl' ? 'WebGL' : 'WebGPU'})`;
+  }
+}
+
 /** Probe once per process: tfjs backends are global and initialise once. */
 function probe(name: TfjsBackendName): Promise<Probe> {
   let p = probes.get(name);
   if (!p) {
-    p = name === 'wasm' ? probeWasm() : name === 'cpu' ? probeCpu() : probeNative(name);
+    p =
+      name === 'wasm' ? probeWasm()
+      : name === 'cpu' ? probeCpu()
+      : name === 'webgpu' || name === 'webgl' ? probeGpu(name)
+      : probeNative(name);
     probes.set(name, p);
   }
   return p;
@@ -135,7 +196,7 @@ function tfjsNameOf(name: TfjsBackendName): string {
 }
 
 function isBackendName(name: string): name is TfjsBackendName {
-  return (TFJS_BACKENDS as readonly string[]).includes(name);
+  return (platform.backends as readonly string[]).includes(name);
 }
 
 /**
@@ -148,9 +209,9 @@ export async function selectTfjsBackend(requested: string = 'auto', threads?: nu
     wasmThreadsRequested = threads;
   }
   if (requested !== 'auto' && !isBackendName(requested)) {
-    throw new Error(`tfjs runtime: unknown backend '${requested}' (choose one of ${TFJS_BACKENDS.join(', ')}, or auto)`);
+    throw new Error(`tfjs runtime: unknown backend '${requested}' (choose one of ${platform.backends.join(', ')}, or auto)`);
   }
-  const candidates = requested === 'auto' ? TFJS_BACKENDS : [requested];
+  const candidates = requested === 'auto' ? platform.backends : [requested];
   const skipped: string[] = [];
   for (const name of candidates) {
     const result = await probe(name);
@@ -174,7 +235,7 @@ export async function selectTfjsBackend(requested: string = 'auto', threads?: nu
 export async function listTfjsBackends(): Promise<TfjsBackendStatus[]> {
   const previous = tf.getBackend();
   const statuses: TfjsBackendStatus[] = [];
-  for (const name of TFJS_BACKENDS) {
+  for (const name of platform.backends) {
     const result = await probe(name);
     statuses.push(result.ok ? { name, available: true } : { name, available: false, reason: result.reason });
   }

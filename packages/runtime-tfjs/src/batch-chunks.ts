@@ -9,6 +9,9 @@ import { maxBatchPerCallWithin } from '@yolo-saliency/core/runtime';
 /** Bytes of activations one call may hold, per backend (a tape keeps about one copy). */
 const CALL_BUDGET_BYTES: Record<string, number> = {
   wasm: 384 * 2 ** 20,
+  // A browser's GPU memory is shared with the page and often small.
+  webgl: 256 * 2 ** 20,
+  webgpu: 512 * 2 ** 20,
   cpu: 1024 * 2 ** 20,
   tensorflow: 2048 * 2 ** 20,
 };

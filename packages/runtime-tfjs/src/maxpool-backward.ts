@@ -14,12 +14,12 @@ export interface PoolGeometry {
   stride: number;
 }
 
-/** Backends whose MaxPoolGrad kernel gives wrong results. */
+/** Backends whose MaxPoolGrad kernel gives wrong results (a backend without the kernel also takes the windows). */
 const BROKEN_MAXPOOLGRAD = new Set(['wasm']);
 
 /** d/d(padded input) of a 'valid' maxpool, given its padded input, output and output gradient. */
 export function maxPoolGradPadded(g: tf.Tensor4D, paddedInput: tf.Tensor4D, output: tf.Tensor4D, pool: PoolGeometry, backend = tf.getBackend()): tf.Tensor4D {
-  if (!BROKEN_MAXPOOLGRAD.has(backend)) {
+  if (!BROKEN_MAXPOOLGRAD.has(backend) && tf.getKernel('MaxPoolGrad', backend)) {
     return tf.engine().runKernel('MaxPoolGrad', { dy: g, input: paddedInput, output }, { filterSize: pool.size, strides: pool.stride, pad: 'valid' }) as tf.Tensor4D;
   }
   return maxPoolGradByWindows(g, paddedInput, output, pool);
