@@ -9,3 +9,5 @@ export { loadModelFile, describeModel } from './model-file.js';
 export type { ModelFile, ModelFileOptions, WeightsSource } from './model-file.js';
 export { setupRuntimes, describeRuntimes, runtimeNames } from './runtimes.js';
 export type { BackendStatus, RuntimeReport, RuntimesReport } from './runtimes.js';
+export { BUNDLED_MODELS, BUNDLED_IMAGES, DEFAULT_MODEL_ID, DEFAULT_IMAGE_ID, bundledModel, bundledImage, missingBundledFiles } from './bundled-models.js';
+export type { BundledModel, BundledModelFiles, BundledImage } from './bundled-models.js';
