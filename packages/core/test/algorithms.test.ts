@@ -247,12 +247,13 @@ describe('explain with an analytic model', () => {
     const progress: Array<[number, number, string]> = [];
     const { maps, detections, targetValue, detection } = await explainAll(model, input, ['vanilla', 'guided', 'visual-backprop', 'integrated-gradients'], {
       steps: 2,
+      detections: true,
       onProgress: (done, total, method) => progress.push([done, total, method]),
     });
     expect(maps.map((m) => m.method)).toEqual(['vanilla', 'guided', 'visual-backprop', 'integrated-gradients']);
     // The detections are the decoder's on the same heads, and the explained one is among them.
-    expect(detections.length).toBeGreaterThan(0);
-    expect(detection).toEqual(detections[0]);
+    expect(detections!.length).toBeGreaterThan(0);
+    expect(detection).toEqual(detections![0]);
     expect(targetValue).toBe(maps[0].targetValue);
     expect(progress).toEqual([[1, 1, 'vanilla'], [1, 1, 'guided'], [1, 1, 'visual-backprop'], [2, 2, 'integrated-gradients']]);
     expect(model.forwards[0]).toEqual({ batch: 1, record: { gradients: true, visualBackProp: true } });
@@ -260,6 +261,8 @@ describe('explain with an analytic model', () => {
     expect(new Set(maps.map((m) => m.targetValue)).size).toBe(1);
     expect(maps.every((m) => m.detection?.cell.x === 1)).toBe(true);
     expect(model.tapesOpen).toBe(0);
+    // Not asked for: not decoded.
+    expect((await explainAll(model, input, ['vanilla'])).detections).toBeUndefined();
   });
 
   it('rejects bad options and inputs with clear errors', async () => {

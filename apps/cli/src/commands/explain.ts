@@ -168,6 +168,7 @@ async function explainImage(
       samples: s.samples,
       noise: s.noise,
       batchSize: s.batchSize,
+      detections: true,
       onProgress: (done, total, method) => {
         const current = `${prepared.stem} ${method}`;
         if (current !== label) progress.start((label = current), total);
@@ -177,7 +178,8 @@ async function explainImage(
   } catch (error) {
     throw new Error(`${path}: ${oneLine(error)}`, { cause: error });
   }
-  const { maps, detections } = explanation;
+  const { maps } = explanation;
+  const detections = explanation.detections ?? [];
   const detectionsJson = detections.map((d) => detectionJson(d, imageBox(d, prepared)));
 
   const methodsJson: MethodJson[] = [];

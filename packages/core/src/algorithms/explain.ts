@@ -46,7 +46,7 @@ export async function explainAll(
   try {
     const decoding = { scoreThreshold: checked.scoreThreshold, iouThreshold: checked.iouThreshold };
     const resolved = resolveTarget(checked.target, model.graph, heads, decoding);
-    const detections = resolved.detections ?? decodeDetections(model.graph, heads, decoding);
+    const detections = options.detections ? (resolved.detections ?? decodeDetections(model.graph, heads, decoding)) : undefined;
     const { values, gradients } = targetValueAndHeadGradients(model.graph, resolved, heads);
     const sharedMs = performance.now() - started;
 
@@ -72,7 +72,7 @@ export async function explainAll(
         maps.push({ ...base, map, milliseconds: sharedMs + performance.now() - methodStarted });
       }
     }
-    return { maps, detections, targetValue: values[0], detection: resolved.detection };
+    return { maps, ...(detections ? { detections } : {}), targetValue: values[0], detection: resolved.detection };
   } finally {
     tape?.dispose();
   }

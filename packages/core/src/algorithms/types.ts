@@ -31,14 +31,22 @@ export interface ExplainOptions {
   /** Detection targets: minimum score (default 0.25) and NMS IoU (default 0.45) when decoding. */
   scoreThreshold?: number;
   iouThreshold?: number;
+  /**
+   * explainAll: also return every detection on the input (default false: decoding a model
+   * with many candidates, such as untrained weights, can cost more than a backward pass).
+   */
+  detections?: boolean;
 }
 
 /** Everything explainAll() finds on one image: the maps, and what they explain. */
 export interface Explanation {
   /** One per method asked for, in that order. */
   maps: SaliencyMap[];
-  /** Every detection on the input (after NMS, at the options' score and IoU thresholds). */
-  detections: Detection[];
+  /**
+   * With `detections: true` in the options: every detection on the input (after NMS, at the
+   * options' score and IoU thresholds), from the shared forward.
+   */
+  detections?: Detection[];
   /** Value of the target on the input. */
   targetValue: number;
   /** The detection the target names, when it names one. */
