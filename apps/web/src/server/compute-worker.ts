@@ -1,0 +1,182 @@
+/**
+ * A compute process (forked by compute-pool.ts). It loads models through @yolo-saliency/node
+ * and the runtimes as the CLI does, keeps the last few loaded, and runs one task at a time.
+ * It is a process, not a worker thread: onnxruntime-node loads once per process, and a
+ * process can be killed (cancel, timeout) or die (a hostile file) without taking the
+ * server with it.
+ */
+import { explainAll, decodeDetections, letterboxBoxToImage, letterboxImage, resolveRuntime } from '@yolo-saliency/core';
+import type { Detection, Letterbox, LoadedModel } from '@yolo-saliency/core';
+import { describeRuntimes, loadModelFile, readImage, runtimeNames, setupRuntimes } from '@yolo-saliency/node';
+import type { ModelFile } from '@yolo-saliency/node';
+import type { DetectionJson, RuntimesResponse } from '../shared/api.js';
+import type { ComputeResult, ComputeTask, FromCompute, InspectedModel, ModelRef, TaskOutput, ToCompute } from './compute-protocol.js';
+
+/** Loaded models kept per process (each holds its weights on the runtime's device). */
+const CACHE_SIZE = 3;
+
+class Cancelled extends Error {}
+
+const cancelled = new Set<number>();
+const files = new Map<string, Promise<ModelFile>>();
+const loaded = new Map<string, Promise<LoadedModel>>();
+
+function send(message: FromCompute): void {
+  process.send?.(message);
+}
+
+function modelFile(ref: ModelRef): Promise<ModelFile> {
+  let file = files.get(ref.key);
+  if (!file) {
+    file = loadModelFile(ref.files.model, { weights: ref.files.weights, names: ref.files.names });
+    files.set(ref.key, file);
+    file.catch(() => files.delete(ref.key));
+    while (files.size > CACHE_SIZE) files.delete(files.keys().next().value!);
+  }
+  return file;
+}
+
+async function loadedModel(ref: ModelRef, runtimeName: string, backend: string | undefined): Promise<LoadedModel> {
+  const key = `${ref.key}\n${runtimeName}\n${backend ?? 'auto'}`;
+  let model = loaded.get(key);
+  if (!model) {
+    model = (async () => {
+      const { graph } = await modelFile(ref);
+      await setupRuntimes();
+      if (!runtimeNames().includes(runtimeName)) throw new Error(`unknown runtime '${runtimeName}' (choose ${runtimeNames().join(', ')})`);
+      const options = { inputSize: graph.inputSize, backend: backend === 'auto' ? undefined : backend };
+      const { runtime } = await resolveRuntime(runtimeName, options);
+      return runtime.load(graph, options);
+    })();
+    loaded.set(key, model);
+    model.catch(() => loaded.delete(key));
+    while (loaded.size > CACHE_SIZE) {
+      const oldest = loaded.keys().next().value!;
+      const evicted = loaded.get(oldest)!;
+      loaded.delete(oldest);
+      evicted.then((m) => m.dispose(), () => {});
+    }
+  }
+  return model;
+}
+
+function detectionJson(d: Detection, index: number, letterbox: Letterbox): DetectionJson {
+  const box = letterboxBoxToImage(d.box, letterbox).map((v) => Math.round(v * 100) / 100) as DetectionJson['box'];
+  return { index, className: d.className, classIndex: d.classIndex, score: d.score, objectness: d.objectness, box, cell: d.cell };
+}
+
+function sameDetection(a: Detection, b: Detection): boolean {
+  return a.classIndex === b.classIndex && a.cell.scale === b.cell.scale && a.cell.anchor === b.cell.anchor && a.cell.y === b.cell.y && a.cell.x === b.cell.x;
+}
+
+async function run(id: number, task: ComputeTask): Promise<TaskOutput> {
+  if (task.type === 'runtimes') {
+    const report = await describeRuntimes();
+    const out: RuntimesResponse = {
+      runtimes: report.runtimes.map((r) => ({
+        name: r.name,
+        available: r.available,
+        ...(r.reason ? { reason: r.reason } : {}),
+        ...(r.info ? { backend: r.info.backend, device: r.info.device } : {}),
+        notes: r.info?.notes ?? [],
+        backends: r.backends.map((b) => ({ name: b.name, available: b.available, ...(b.reason ? { reason: b.reason } : {}) })),
+      })),
+      auto: report.auto,
+    };
+    return out;
+  }
+  if (task.type === 'inspect-model') {
+    const file = await modelFile(task.model);
+    const source = file.graph.source;
+    const format: InspectedModel['format'] = source === 'keras' ? 'keras' : source === 'onnx' ? 'onnx' : 'darknet';
+    return {
+      format: /\.onnx$/i.test(task.model.files.model) ? 'onnx' : format,
+      trained: file.weightsSource === 'file',
+      classNames: file.graph.classNames,
+      inputSize: file.graph.inputSize,
+      description: file.description,
+    };
+  }
+
+  const started = performance.now();
+  const model = await loadedModel(task.model, task.runtime, task.backend);
+  const picture = await readImage(task.imagePath);
+  const { input, letterbox } = letterboxImage(picture, model.inputSize);
+  const runtime = { name: model.info.name, backend: model.info.backend, device: model.info.device, ...(model.info.threads ? { threads: model.info.threads } : {}), notes: model.info.notes };
+  const base = { runtime, inputSize: model.inputSize, letterbox };
+
+  if (task.type === 'detect') {
+    const { heads } = await model.forward(input);
+    const detections = decodeDetections(model.graph, heads).map((d, k) => detectionJson(d, k, letterbox));
+    return { ...base, detections, milliseconds: performance.now() - started } satisfies ComputeResult;
+  }
+
+  const explanation = await explainAll(model, input, task.methods, {
+    target: task.target,
+    steps: task.steps,
+    samples: task.samples,
+    noise: task.noise,
+    onProgress: (done, total, method) => {
+      // Checked between batches: a cancel that arrives while a batch runs stops at the next.
+      if (cancelled.has(id)) throw new Cancelled('cancelled');
+      send({ type: 'progress', id, method, done, total });
+    },
+  });
+  const detections = explanation.detections.map((d, k) => detectionJson(d, k, letterbox));
+  const explained = explanation.detection;
+  const index = explained ? explanation.detections.findIndex((d) => sameDetection(d, explained)) : -1;
+  return {
+    ...base,
+    detections,
+    target: {
+      spec: task.target,
+      value: explanation.targetValue,
+      ...(explained ? { detection: detectionJson(explained, index, letterbox) } : {}),
+    },
+    maps: explanation.maps.map((m) => ({
+      method: m.method,
+      milliseconds: m.milliseconds,
+      targetValue: m.targetValue,
+      ...(m.completenessError !== undefined ? { completenessError: m.completenessError } : {}),
+      dims: m.map.dims.length === 4 ? m.map.dims.slice(1) : m.map.dims,
+      data: m.map.data,
+    })),
+    milliseconds: performance.now() - started,
+  } satisfies ComputeResult;
+}
+
+/** One line for the page: no stack, no file paths of the server. */
+function userMessage(error: unknown, task: ComputeTask): string {
+  let text = error instanceof Error ? error.message : String(error);
+  if ('model' in task) {
+    for (const path of Object.values(task.model.files)) if (path) text = text.split(path).join(path.split('/').pop()!);
+  }
+  if ('imagePath' in task) text = text.split(task.imagePath).join('the image');
+  return text.split('\n')[0].slice(0, 500);
+}
+
+let queue = Promise.resolve();
+
+process.on('message', (message: ToCompute) => {
+  if (message.type === 'cancel') {
+    cancelled.add(message.id);
+    return;
+  }
+  const { id, task } = message;
+  // One task at a time: the pool sends one, but keep the order if it ever sends more.
+  queue = queue.then(async () => {
+    try {
+      const output = await run(id, task);
+      send({ type: 'result', id, output });
+    } catch (error) {
+      const wasCancelled = error instanceof Cancelled || cancelled.has(id);
+      send({ type: 'error', id, message: wasCancelled ? 'cancelled' : userMessage(error, task), ...(wasCancelled ? { cancelled: true } : {}) });
+    } finally {
+      cancelled.delete(id);
+    }
+  });
+});
+
+// The server owns this process: when it goes, so do we.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });
