@@ -11,7 +11,11 @@ import type { Graph, TensorData } from '@yolo-saliency/core';
 import type { OnnxOutputInfo } from '@yolo-saliency/core/onnx';
 import { everyKindGraph, yolov3Tiny } from '../packages/core/test/helpers/onnx-models.js';
 import { mulberry32 } from '../packages/core/test/helpers/onnx-random.js';
-import { foreignModel } from '../packages/core/test/helpers/onnx-foreign.js';
+import { foreignModel, onnxNode } from '../packages/core/test/helpers/onnx-foreign.js';
+import { encodeOnnxModel } from '../packages/core/src/onnx/encode-model.js';
+import { DATA_TYPE } from '../packages/core/src/onnx/onnx-schema.js';
+import { float32Tensor, int64Tensor } from '../packages/core/src/onnx/tensor-data.js';
+import { yolov4KindsModel } from '../packages/runtime-tfjs/test/helpers/yolov4-kinds-model.js';
 
 /** The part of onnxruntime-node's API used here (it is a dependency of runtime-onnx, not of the root). */
 interface OrtTensor {
@@ -125,9 +129,11 @@ function checkTape(graph: Graph, reference: TensorData[], outputs: OnnxOutputInf
         want[p] = Math.max(0, sum / c);
       }
       expect(maxAbsDiff(got as Float32Array, want), o.name).toBeLessThanOrEqual(1e-5 * Math.max(1, maxAbs(want)));
-    } else if (o.kind === 'logistic-output') {
-      const want = nhwcToNchw(reference[o.node]);
-      expect(maxAbsDiff(got as Float32Array, want), o.name).toBeLessThanOrEqual(1e-5);
+    } else if (o.kind === 'activation-output' || o.kind === 'activation-input') {
+      // What the activation's backward reads: its output (logistic) or its input (mish, swish).
+      const source = o.kind === 'activation-output' ? o.node : graph.nodes[o.node].inputs[0];
+      const want = nhwcToNchw(reference[source]);
+      expect(maxAbsDiff(got as Float32Array, want), o.name).toBeLessThanOrEqual(1e-5 * Math.max(1, maxAbs(want)));
     }
   }
   return seen;
@@ -141,10 +147,25 @@ describe('exported ONNX on onnxruntime-node', () => {
     const { outputs, results } = await runExported(graph, input, true);
     expectDeclaredDims(outputs, results, 2);
     checkHeads(graph, reference, outputs, results);
-    expect(checkTape(graph, reference, outputs, results)).toEqual(new Set(['head', 'sign', 'argmax', 'mean', 'logistic-output', 'mean clamped at 0']));
+    expect(checkTape(graph, reference, outputs, results)).toEqual(new Set(['head', 'sign', 'argmax', 'mean', 'activation-output', 'mean clamped at 0']));
     // One sign per leaky/relu, one argmax per maxpool, one mean per non-linear activation.
     const count = (kind: string) => outputs.filter((o) => o.kind === kind).length;
-    expect([count('sign'), count('argmax'), count('mean'), count('logistic-output')]).toEqual([3, 2, 4, 1]);
+    expect([count('sign'), count('argmax'), count('mean'), count('activation-output')]).toEqual([3, 2, 4, 1]);
+  });
+
+  it('the YOLOv4 family\'s kinds (grouped and depthwise convs, channel slices, mish, swish): heads and tape match, and the import gives the graph back', async () => {
+    const graph = yolov4KindsModel(3);
+    const input = randomInput(2, [16, 16], 6);
+    const reference = referenceForwardAll(graph, input);
+    const { outputs, results } = await runExported(graph, input, true);
+    expectDeclaredDims(outputs, results, 2);
+    checkHeads(graph, reference, outputs, results);
+    expect(checkTape(graph, reference, outputs, results)).toEqual(new Set(['head', 'sign', 'argmax', 'mean', 'activation-output', 'activation-input', 'mean clamped at 0']));
+    // One input tape per mish and swish (4), one sign per leaky/relu (2).
+    const count = (kind: string) => outputs.filter((o) => o.kind === kind).length;
+    expect([count('activation-input'), count('sign'), count('activation-output')]).toEqual([4, 2, 1]);
+    const { bytes } = exportOnnx(graph, { tape: { signs: true, argmax: true, means: true } });
+    expect(importOnnx(bytes, 'v4.onnx').graph).toEqual({ ...graph, source: 'onnx' });
   });
 
   it('yolov3-tiny at 64x64: heads and tape match the reference', async () => {
@@ -166,6 +187,26 @@ describe('exported ONNX on onnxruntime-node', () => {
     checkHeads(graph, referenceForwardAll(graph, input), outputs, results);
   });
 
+  it('a foreign model with mish and swish as other exporters write them, grouped and depthwise Conv, Split and Slice imports and computes what onnxruntime computes', async () => {
+    const bytes = foreignV4Model();
+    const { graph } = importOnnx(bytes, 'v4-foreign.onnx');
+    expect(graph.nodes.map((n) => (n.kind === 'activation' ? n.activation : n.kind === 'conv' ? `conv/${n.groups}` : n.kind))).toEqual([
+      'input', 'conv/1', 'mish', 'conv/8', 'swish', 'slice', 'slice', 'conv/2', 'slice', 'conv/1', 'logistic', 'yolo', 'yolo',
+    ]);
+    const input = randomInput(2, [16, 16], 8);
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    try {
+      const results = await session.run({ images: new ort.Tensor('float32', nhwcToNchw(input), [2, 3, 16, 16]) });
+      const reference = referenceForward(graph, input);
+      ['out_small', 'out_large'].forEach((name, k) => {
+        const want = nhwcToNchw(reference[k]);
+        expect(maxAbsDiff(results[name].data as Float32Array, want), name).toBeLessThanOrEqual(1e-4 * maxAbs(want));
+      });
+    } finally {
+      await session.release();
+    }
+  });
+
   it('an imported foreign model (batch norm, Pad, half_pixel Resize) computes what onnxruntime computes on the file', async () => {
     const { bytes } = foreignModel();
     const { graph } = importOnnx(bytes, 'foreign.onnx');
@@ -183,3 +224,50 @@ describe('exported ONNX on onnxruntime-node', () => {
     }
   });
 });
+
+/**
+ * The YOLOv4 family's blocks the way other exporters write them (opset 13): mish as
+ * Softplus -> Tanh -> Mul, swish (SiLU) as Sigmoid -> Mul, a depthwise Conv (group = channels),
+ * a grouped Conv, a channel Split and a Slice, and a head that ends in a Sigmoid.
+ */
+function foreignV4Model(): Uint8Array {
+  const rand = mulberry32(5);
+  const values = (n: number, scale = 1) => Float32Array.from({ length: n }, () => (rand() - 0.5) * scale);
+  const init = [
+    float32Tensor('c1.w', [8, 3, 3, 3], values(216, 0.8)),
+    float32Tensor('c1.b', [8], values(8, 0.1)),
+    float32Tensor('dw.w', [8, 1, 3, 3], values(72, 1)),
+    float32Tensor('g.w', [18, 2, 1, 1], values(36, 1)),
+    float32Tensor('g.b', [18], values(18, 0.1)),
+    float32Tensor('h.w', [18, 4, 1, 1], values(72, 1)),
+    float32Tensor('h.b', [18], values(18, 0.1)),
+    int64Tensor('split', [2], [4, 4]),
+    int64Tensor('s.starts', [1], [0]),
+    int64Tensor('s.ends', [1], [4]),
+    int64Tensor('s.axes', [1], [1]),
+  ];
+  const ints = (value: number[]) => ({ type: 'ints' as const, value });
+  const nodes = [
+    onnxNode('Conv', 'conv1', ['images', 'c1.w', 'c1.b'], ['c1'], { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]) }),
+    onnxNode('Softplus', 'mish1/softplus', ['c1'], ['sp']),
+    onnxNode('Tanh', 'mish1/tanh', ['sp'], ['th']),
+    onnxNode('Mul', 'mish1', ['c1', 'th'], ['m1']),
+    onnxNode('Conv', 'dw', ['m1', 'dw.w'], ['d'], { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]), group: { type: 'int', value: 8 } }),
+    onnxNode('Sigmoid', 'silu/sigmoid', ['d'], ['ds']),
+    onnxNode('Mul', 'silu', ['ds', 'd'], ['sw']),
+    onnxNode('Split', 'split', ['sw', 'split'], ['half0', 'half1'], { axis: { type: 'int', value: 1 } }),
+    onnxNode('Conv', 'grouped', ['half1', 'g.w', 'g.b'], ['out_small'], { kernel_shape: ints([1, 1]), group: { type: 'int', value: 2 } }),
+    onnxNode('Slice', 'first4', ['m1', 's.starts', 's.ends', 's.axes'], ['f4']),
+    onnxNode('Conv', 'head', ['f4', 'h.w', 'h.b'], ['hl'], { kernel_shape: ints([1, 1]) }),
+    onnxNode('Sigmoid', 'head/sigmoid', ['hl'], ['out_large']),
+  ];
+  const out = (name: string, s: number) => ({ name, elemType: DATA_TYPE.FLOAT, dims: ['batch', 18, s, s] });
+  return encodeOnnxModel({
+    irVersion: 8,
+    producerName: 'test',
+    producerVersion: '',
+    opsets: [{ domain: '', version: 13 }],
+    graph: { name: 'v4', nodes, initializers: init, inputs: [{ name: 'images', elemType: DATA_TYPE.FLOAT, dims: ['batch', 3, 16, 16] }], outputs: [out('out_small', 8), out('out_large', 16)] },
+    metadata: new Map(),
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDarknetCfg, parseNames } from '../src/loaders/darknet/index.js';
+import { loadDarknet, parseDarknetCfg, parseNames } from '../src/loaders/darknet/index.js';
 
 const NET = '[net]\nwidth=64\nheight=64\nchannels=3\n';
 
@@ -74,15 +74,17 @@ describe('parseDarknetCfg', () => {
   });
 
   it('rejects unsupported activations naming the layer and line', () => {
-    expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\nsize=3\nactivation=mish\n`, 'm.cfg')).toThrow(
-      /^m\.cfg:8: \[convolutional\] layer 0: activation 'mish' is not supported/,
+    expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\nsize=3\nactivation=hard_mish\n`, 'm.cfg')).toThrow(
+      /^m\.cfg:8: \[convolutional\] layer 0: activation 'hard_mish' is not supported \(supported: leaky, relu, logistic, linear, mish, swish\)/,
     );
-    expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\n[shortcut]\nfrom=-1\nactivation=swish\n`, 'm.cfg')).toThrow(/m\.cfg:9: \[shortcut\] layer 1: activation 'swish'/);
+    expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\n[shortcut]\nfrom=-1\nactivation=elu\n`, 'm.cfg')).toThrow(/m\.cfg:9: \[shortcut\] layer 1: activation 'elu'/);
   });
 
-  it('rejects grouped convs and other options the IR cannot represent', () => {
-    expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\ngroups=2\n`, 'g.cfg')).toThrow(/g\.cfg:7: \[convolutional\] layer 0: 'groups=2' is not supported/);
-    expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\n[route]\nlayers=-1\ngroups=2\n`, 'g.cfg')).toThrow(/'groups=2' is not supported/);
+  it('rejects options the IR cannot represent, and groups that do not divide the channels', () => {
+    expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\ndilation=2\n`, 'g.cfg')).toThrow(/g\.cfg:7: \[convolutional\] layer 0: 'dilation=2' is not supported/);
+    expect(() => loadDarknet({ cfg: `${NET}[convolutional]\nfilters=4\ngroups=2\n`, cfgName: 'g.cfg' })).toThrow(/g\.cfg:5: \[convolutional\] layer 0: groups=2 must divide its 3 input channels and 4 filters/);
+    expect(() => loadDarknet({ cfg: `${NET}[convolutional]\nfilters=3\n[route]\nlayers=-1\ngroups=2\n`, cfgName: 'g.cfg' })).toThrow(/g\.cfg:7: \[route\] layer 1: groups=2 does not divide the 3 channels of layer 0/);
+    expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\n[route]\nlayers=-1\ngroups=2\ngroup_id=2\n`, 'g.cfg')).toThrow(/g\.cfg:10: \[route\] layer 1: 'group_id=2' must be in 0\.\.1 for groups=2/);
     expect(() => parseDarknetCfg(`${NET}[convolutional]\nfilters=4\n[upsample]\nstride=-2\n`, 'u.cfg')).toThrow(/\[upsample\] layer 1: 'stride=-2'/);
   });
 

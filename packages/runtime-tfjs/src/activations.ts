@@ -20,6 +20,20 @@ export interface TfjsActivation {
   negativeSlope?(alpha: number): number;
   /** For tape 'output' units: dy/dx as a function of y. */
   derivativeFromOutput?(y: tf.Tensor4D): tf.Tensor4D;
+  /** For tape 'input' units: dy/dx as a function of x. */
+  derivativeFromInput?(x: tf.Tensor4D): tf.Tensor4D;
+}
+
+/** mish'(x) = tanh(sp) + x (1 - tanh(sp)^2) sigmoid(x), sp = softplus(x). */
+function mishDerivative(x: tf.Tensor4D): tf.Tensor4D {
+  const t = tf.tanh(tf.softplus(x));
+  return tf.add(t, tf.mul(tf.mul(x, tf.sub(1, tf.square(t))), tf.sigmoid(x)));
+}
+
+/** swish'(x) = s + x s (1 - s), s = sigmoid(x). */
+function swishDerivative(x: tf.Tensor4D): tf.Tensor4D {
+  const s = tf.sigmoid(x);
+  return tf.add(s, tf.mul(tf.mul(x, s), tf.sub(1, s)));
 }
 
 export const TFJS_ACTIVATIONS: Record<ActivationKind, TfjsActivation> = {
@@ -27,6 +41,8 @@ export const TFJS_ACTIVATIONS: Record<ActivationKind, TfjsActivation> = {
   relu: { apply: (x) => tf.relu(x), fused: 'relu', negativeSlope: () => 0 },
   logistic: { apply: (x) => tf.sigmoid(x), fused: 'sigmoid', derivativeFromOutput: (y) => tf.mul(y, tf.sub(1, y)) },
   linear: { apply: (x) => x, fused: 'linear' },
+  mish: { apply: (x) => tf.mul(x, tf.tanh(tf.softplus(x))), derivativeFromInput: mishDerivative },
+  swish: { apply: (x) => tf.mul(x, tf.sigmoid(x)), derivativeFromInput: swishDerivative },
 };
 
 /**
@@ -39,15 +55,16 @@ export function signFromOutput(activation: ActivationKind, alpha: number): boole
 }
 
 /**
- * The backward of one activation under a rule. 'guided' changes only the piecewise-linear
- * ('sign') units: g_in = max(g_out, 0) * [x > 0] (the negative slope is dropped, as the
- * original Keras tool did); smooth units are differentiated plainly under both rules.
+ * The backward of one activation under a rule. 'guided' gates the rectifiers (core's
+ * ACTIVATION_FUNCTIONS[...].guided; docs/guided-backprop.md): g_in = max(g_out, 0) · f'(x) · [x > 0],
+ * which for leaky and relu is max(g_out, 0) · [x > 0] (the negative slope is dropped, as the
+ * original Keras tool did); logistic and linear are differentiated plainly under both rules.
  */
 export function activationBackward(
   activation: ActivationKind,
   alpha: number,
   g: tf.Tensor4D,
-  saved: { positive?: tf.Tensor4D; output?: tf.Tensor4D },
+  saved: { positive?: tf.Tensor4D; output?: tf.Tensor4D; input?: tf.Tensor4D },
   rule: BackwardRule,
   name: string,
 ): tf.Tensor4D {
@@ -58,6 +75,12 @@ export function activationBackward(
     case 'output':
       if (!saved.output) throw new Error(`tfjs runtime: the tape has no output for layer '${name}'`);
       return tf.mul(g, fn.derivativeFromOutput!(saved.output));
+    case 'input': {
+      if (!saved.input) throw new Error(`tfjs runtime: the tape has no input for layer '${name}'`);
+      const slope = fn.derivativeFromInput!(saved.input);
+      if (rule !== 'guided') return tf.mul(g, slope);
+      return tf.where(tf.greater(saved.input, 0), tf.mul(tf.relu(g), slope), tf.zerosLike(g)) as tf.Tensor4D;
+    }
     case 'sign': {
       if (!saved.positive) throw new Error(`tfjs runtime: the tape has no sign mask for layer '${name}'`);
       if (rule === 'guided') return tf.where(saved.positive, tf.relu(g), tf.zerosLike(g));

@@ -2,6 +2,7 @@
  * Conv backward (d input) as an ordinary forward convolution: the output gradient, dilated by
  * the stride (zeros inserted), correlated with the kernel flipped in space and with its
  * in/out channels swapped, then placed on the input grid (the conv's padding cropped away).
+ * Grouped convs do this per group; depthwise convs with tfjs's depthwise kernel.
  *
  * Why not tf.conv2dTranspose: on the wasm backend the Conv2DBackpropInput kernel is a plain
  * loop, more than ten times slower than its XNNPACK forward convolution (yolov3-tiny @416:
@@ -13,6 +14,15 @@ import type { ConvNode } from '@yolo-saliency/core';
 /** HWIO [kh, kw, ci, co] -> flipped, swapped [kh, kw, co, ci]: wb[y][x][o][i] = w[kh-1-y][kw-1-x][i][o]. */
 export function backwardFilter(filter: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => tf.reverse(tf.transpose(filter, [0, 1, 3, 2]), [0, 1]) as tf.Tensor4D);
+}
+
+/**
+ * Depthwise [kh, kw, C, M] -> flipped [kh, kw, C*M, 1]: each output channel c*M + m becomes an
+ * input channel of a multiplier-1 depthwise conv (the M results per c are summed afterwards).
+ */
+export function depthwiseBackwardFilter(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, c, m] = filter.shape;
+  return tf.tidy(() => tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D);
 }
 
 /** Zeros between the rows and columns of g: [n, oh, ow, c] -> [n, (oh-1)s+1, (ow-1)s+1, c]. */
@@ -32,8 +42,12 @@ function placement(length: number, k: number, padBefore: number, want: number): 
   return [before, want + k - 1 - length - before];
 }
 
-/** d(conv output)/d(conv input) applied to g: [n, oh, ow, co] -> [n, h, w, ci]. */
-export function convBackwardInput(node: ConvNode, g: tf.Tensor4D, wb: tf.Tensor4D, inputShape: [number, number]): tf.Tensor4D {
+/**
+ * g [n, oh, ow, c] dilated by the stride and padded or cropped so that a 'valid' stride-1
+ * correlation with the flipped kernel lands exactly on the [h, w] input grid. Channel-agnostic,
+ * so grouped convs compute it once for every group.
+ */
+function backwardGrid(node: ConvNode, g: tf.Tensor4D, inputShape: [number, number]): tf.Tensor4D {
   const [kh, kw] = node.kernel;
   const d = dilate(g, node.stride);
   const [n, dh, dw, c] = d.shape;
@@ -49,5 +63,26 @@ export function convBackwardInput(node: ConvNode, g: tf.Tensor4D, wb: tf.Tensor4
     const x0 = Math.max(-left, 0);
     x = tf.slice(x, [0, y0, x0, 0], [n, ph - y0 - Math.max(-bottom, 0), pw - x0 - Math.max(-right, 0), c]);
   }
-  return tf.conv2d(x, wb, 1, 'valid');
+  return x;
+}
+
+/** d(conv output)/d(conv input) applied to g for a dense conv: [n, oh, ow, co] -> [n, h, w, ci]. */
+export function convBackwardInput(node: ConvNode, g: tf.Tensor4D, wb: tf.Tensor4D, inputShape: [number, number]): tf.Tensor4D {
+  return tf.conv2d(backwardGrid(node, g, inputShape), wb, 1, 'valid');
+}
+
+/** The same for a grouped conv: group k's gradient slice against its own flipped filter, channels concatenated. */
+export function groupedConvBackwardInput(node: ConvNode, g: tf.Tensor4D, groupFilters: tf.Tensor4D[], inputShape: [number, number]): tf.Tensor4D {
+  const grid = backwardGrid(node, g, inputShape);
+  const parts = tf.split(grid, node.groups, 3) as tf.Tensor4D[];
+  return tf.concat(parts.map((part, k) => tf.conv2d(part, groupFilters[k], 1, 'valid')), 3);
+}
+
+/** The same for a depthwise conv (groups = channels, multiplier M = filters / channels), with depthwiseBackwardFilter's filter. */
+export function depthwiseConvBackwardInput(node: ConvNode, g: tf.Tensor4D, wb: tf.Tensor4D, inputShape: [number, number]): tf.Tensor4D {
+  const each = tf.depthwiseConv2d(backwardGrid(node, g, inputShape), wb, 1, 'valid');
+  const multiplier = node.filters / node.channels;
+  if (multiplier === 1) return each;
+  const [n, h, w] = each.shape;
+  return tf.sum(tf.reshape(each, [n, h, w, node.channels, multiplier]), 4) as tf.Tensor4D;
 }

@@ -40,8 +40,9 @@ export function runForward(
     outputs,
     gradients: options.gradients && !!recording,
     save(saved) {
-      for (const t of Object.values(saved)) tf.keep(t);
-      recording!.saved.set(ctx.index, saved);
+      // Clones (no data copy): a kept tensor may also be a head, which the caller disposes.
+      const kept = Object.fromEntries(Object.entries(saved).map(([k, t]) => [k, tf.keep(tf.clone(t))])) as Saved;
+      recording!.saved.set(ctx.index, kept);
     },
   };
 

@@ -56,7 +56,18 @@ const TRAINING_FORWARD: { [T in DarknetLayer['type']]: TrainingForward<Extract<D
   convolutional: (_layer, ctx) => ctx.conv(ctx.previous),
   maxpool: (layer, ctx) => maxPoolTrainable(ctx.previous, layer.size, layer.stride),
   upsample: (layer, ctx) => upsampleTrainable(ctx.previous, layer.stride),
-  route: (layer, ctx) => (layer.layers.length === 1 ? ctx.outputs[layer.layers[0]] : tf.concat(layer.layers.map((j) => ctx.outputs[j]), 3)),
+  route: (layer, ctx) => {
+    // groups/group_id: each source contributes its group_id-th of `groups` channel slices.
+    const parts = layer.layers.map((j) => {
+      const x = ctx.outputs[j];
+      if (layer.groups === 1) return x;
+      const count = x.shape[3] / layer.groups;
+      return tf.slice(x, [0, 0, 0, layer.groupId * count], [-1, -1, -1, count]);
+    });
+    return parts.length === 1 ? parts[0] : tf.concat(parts, 3);
+  },
+  // The identity at inference; training here runs without dropout.
+  dropout: (_layer, ctx) => ctx.previous,
   shortcut: (layer, ctx) => TFJS_ACTIVATIONS[layer.activation].apply(tf.add(ctx.previous, ctx.outputs[layer.from]), LEAKY_ALPHA),
   yolo: (_layer, ctx) => {
     ctx.head(ctx.previous);
@@ -81,6 +92,7 @@ export class TrainableDarknet {
     const random = createSeededRandom(seed);
     this.convs = darknetConvShapes(cfg).map((shape): ConvVariables => {
       const { layer, channels } = shape;
+      if (layer.groups !== 1) throw new Error(`${cfg.fileName}:${layer.line}: [convolutional] layer ${layer.index}: training grouped convolutions (groups=${layer.groups}) is not supported`);
       const k = layer.size;
       const filter = tf.variable(tf.tensor4d(heNormal(random, k * k * channels * layer.filters, k * k * channels), [k, k, channels, layer.filters]), true);
       if (!layer.batchNormalize) {

@@ -4,7 +4,7 @@ import { anchorOffset, headGeometries } from './head-geometry.js';
 import { letterboxBoxToImage } from './letterbox.js';
 import { nonMaxSuppression } from './nms.js';
 import type { DecodeOptions, Detection, Letterbox } from './types.js';
-import { boxCentre, boxSize, sigmoid } from './yolo-math.js';
+import { headDecoding } from './yolo-math.js';
 
 export interface DecodeDetectionsOptions extends DecodeOptions {
   /** Which image of the batch to decode (default 0). */
@@ -18,8 +18,8 @@ export const DEFAULT_IOU_THRESHOLD = 0.45;
 export const DEFAULT_MAX_DETECTIONS = 100;
 
 /**
- * Decode raw YOLOv3 heads ([N, H, W, A*(5+C)] each, in head order) into detections: one
- * candidate per (cell, anchor, class) with score = sigmoid(obj)·sigmoid(class) at or above
+ * Decode raw YOLO heads ([N, H, W, A*(5+C)] each, in head order) into detections: one
+ * candidate per (cell, anchor, class) with score = p(obj)·p(class) (yolo-math.ts, headDecoding) at or above
  * the threshold (keras-yolo3 style, so one anchor can yield several classes), then per-class
  * NMS, sorted by score.
  */
@@ -38,19 +38,20 @@ export function decodeDetections(graph: Graph, heads: TensorData[], options: Dec
   for (const head of geometries) {
     const data = heads[head.scale].data;
     const { node, gridH, gridW, inputH, inputW } = head;
+    const decoding = headDecoding(node);
     for (let y = 0; y < gridH; y++) {
       for (let x = 0; x < gridW; x++) {
         for (let anchor = 0; anchor < head.anchors; anchor++) {
           const at = anchorOffset(head, batchIndex, y, x, anchor);
-          const objectness = sigmoid(data[at + 4]);
+          const objectness = decoding.probability(data[at + 4]);
           // score = objectness × class probability <= objectness: nothing here can pass.
           if (objectness < scoreThreshold) continue;
-          const cx = boxCentre(data[at], x, gridW, inputW, node.scaleXY);
-          const cy = boxCentre(data[at + 1], y, gridH, inputH, node.scaleXY);
-          const w = boxSize(data[at + 2], node.anchors[anchor][0]);
-          const h = boxSize(data[at + 3], node.anchors[anchor][1]);
+          const cx = decoding.centre(data[at], x, gridW, inputW);
+          const cy = decoding.centre(data[at + 1], y, gridH, inputH);
+          const w = decoding.size(data[at + 2], node.anchors[anchor][0]);
+          const h = decoding.size(data[at + 3], node.anchors[anchor][1]);
           for (let classIndex = 0; classIndex < head.classes; classIndex++) {
-            const classProbability = sigmoid(data[at + 5 + classIndex]);
+            const classProbability = decoding.probability(data[at + 5 + classIndex]);
             const score = objectness * classProbability;
             if (score < scoreThreshold) continue;
             candidates.push({

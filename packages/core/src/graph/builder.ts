@@ -35,17 +35,21 @@ export class GraphBuilder {
   conv(
     name: string,
     input: number,
-    o: { filters: number; channels: number; kernel: number | [number, number]; stride?: number; pads?: Pads | number; weights: Float32Array; bias: Float32Array },
+    o: { filters: number; channels: number; kernel: number | [number, number]; stride?: number; pads?: Pads | number; groups?: number; weights: Float32Array; bias: Float32Array },
   ): number {
     const kernel: [number, number] = typeof o.kernel === 'number' ? [o.kernel, o.kernel] : o.kernel;
     const p = o.pads ?? 0;
     const pads: Pads = typeof p === 'number' ? { top: p, left: p, bottom: p, right: p } : p;
-    const expected = o.filters * o.channels * kernel[0] * kernel[1];
+    const groups = o.groups ?? 1;
+    if (!Number.isInteger(groups) || groups < 1 || o.channels % groups !== 0 || o.filters % groups !== 0) {
+      throw new Error(`layer '${name}': groups=${groups} must be a positive integer dividing both ${o.channels} input channels and ${o.filters} filters`);
+    }
+    const expected = o.filters * (o.channels / groups) * kernel[0] * kernel[1];
     if (o.weights.length !== expected) {
-      throw new Error(`layer '${name}': ${o.weights.length} weights for a ${o.filters}x${o.channels}x${kernel[0]}x${kernel[1]} kernel (expected ${expected})`);
+      throw new Error(`layer '${name}': ${o.weights.length} weights for a ${o.filters}x${o.channels / groups}x${kernel[0]}x${kernel[1]} kernel (expected ${expected})`);
     }
     if (o.bias.length !== o.filters) throw new Error(`layer '${name}': ${o.bias.length} biases for ${o.filters} filters`);
-    return this.add(name, [input], { kind: 'conv', filters: o.filters, channels: o.channels, kernel, stride: o.stride ?? 1, pads, weights: o.weights, bias: o.bias });
+    return this.add(name, [input], { kind: 'conv', filters: o.filters, channels: o.channels, kernel, stride: o.stride ?? 1, pads, groups, weights: o.weights, bias: o.bias });
   }
 
   activation(name: string, input: number, activation: ActivationKind, alpha = 0.1): number {
@@ -65,12 +69,17 @@ export class GraphBuilder {
     return this.add(name, inputs, { kind: 'concat' });
   }
 
+  /** Channels [start, start + count) of the input. */
+  slice(name: string, input: number, start: number, count: number): number {
+    return this.add(name, [input], { kind: 'slice', start, count });
+  }
+
   addNode(name: string, inputs: number[]): number {
     return this.add(name, inputs, { kind: 'add' });
   }
 
-  yolo(name: string, input: number, anchors: Array<[number, number]>, classes: number, scaleXY = 1): number {
-    return this.add(name, [input], { kind: 'yolo', anchors, classes, scaleXY });
+  yolo(name: string, input: number, anchors: Array<[number, number]>, classes: number, scaleXY = 1, newCoords = false): number {
+    return this.add(name, [input], { kind: 'yolo', anchors, classes, scaleXY, newCoords });
   }
 
   /** Finish: checks shapes at the given size and head channel counts. */

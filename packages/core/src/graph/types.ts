@@ -8,7 +8,7 @@
  * never see it.
  */
 
-export type ActivationKind = 'leaky' | 'linear' | 'logistic' | 'relu';
+export type ActivationKind = 'leaky' | 'linear' | 'logistic' | 'relu' | 'mish' | 'swish';
 
 /** Zero padding added around a conv input (pixels). Asymmetric pads are first-class. */
 export interface Pads {
@@ -39,7 +39,12 @@ export interface ConvNode extends NodeBase {
   kernel: [kh: number, kw: number];
   stride: number;
   pads: Pads;
-  /** OIHW, length filters*channels*kh*kw, batch norm already folded in. */
+  /**
+   * Grouped convolution: input and output channels are split into `groups` equal parts and
+   * part g of the output sees only part g of the input (1: a plain conv; = channels: depthwise).
+   */
+  groups: number;
+  /** OIHW with I = channels / groups, length filters*(channels/groups)*kh*kw, batch norm already folded in. */
   weights: Float32Array;
   /** Length filters. */
   bias: Float32Array;
@@ -75,6 +80,16 @@ export interface ConcatNode extends NodeBase {
   kind: 'concat';
 }
 
+/**
+ * Channels [start, start + count) of the single input (darknet's channel-split route,
+ * `[route] groups=G group_id=K`, takes slice K of G equal slices of each input).
+ */
+export interface SliceNode extends NodeBase {
+  kind: 'slice';
+  start: number;
+  count: number;
+}
+
 /** Element-wise sum of all inputs (darknet shortcut with linear activation, Keras Add). */
 export interface AddNode extends NodeBase {
   kind: 'add';
@@ -93,6 +108,12 @@ export interface YoloNode extends NodeBase {
   classes: number;
   /** Darknet scale_x_y (1 by default): xy = (sigmoid*s - (s-1)/2 + cell)/grid. */
   scaleXY: number;
+  /**
+   * Darknet's `new_coords=1` (Scaled-YOLOv4, YOLOv7): the head tensor is already a logistic
+   * output, so probabilities are read as they are, xy = (v*s - (s-1)/2 + cell)/grid and
+   * wh = anchor * 4v² (decode/yolo-math.ts).
+   */
+  newCoords: boolean;
 }
 
 export type GraphNode =
@@ -102,6 +123,7 @@ export type GraphNode =
   | MaxPoolNode
   | UpsampleNode
   | ConcatNode
+  | SliceNode
   | AddNode
   | YoloNode;
 

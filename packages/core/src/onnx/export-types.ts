@@ -2,9 +2,10 @@
 
 export interface OnnxTapeOptions {
   /**
-   * For every leaky/relu activation, the sign of its input: `[x > 0]` as an ONNX bool tensor
-   * (one byte per element), NCHW like the activation. Also exports the output s of every
-   * logistic activation (kind 'logistic-output', float32), which its backward needs.
+   * What each activation's backward needs (graph/activation-functions.ts, `tape`): for
+   * leaky/relu the sign of its input, `[x > 0]` as an ONNX bool tensor (one byte per element,
+   * kind 'sign'); for logistic its output (kind 'activation-output', float32); for mish and
+   * swish its input (kind 'activation-input', float32). NCHW like the activation.
    */
   signs?: boolean;
   /**
@@ -29,7 +30,7 @@ export interface OnnxExportOptions {
   metadata?: Record<string, string>;
 }
 
-export type OnnxOutputKind = 'head' | 'sign' | 'argmax' | 'mean' | 'logistic-output';
+export type OnnxOutputKind = 'head' | 'sign' | 'argmax' | 'mean' | 'activation-output' | 'activation-input';
 
 export type OnnxOutputDtype = 'float32' | 'bool' | 'int32';
 

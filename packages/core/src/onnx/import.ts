@@ -140,9 +140,19 @@ class OnnxImporter implements OnnxImportContext {
     return this.shapes[node];
   }
 
+  pendingInput(n: OnnxNode, k: number): ValueRef | undefined {
+    return n.inputs[k] ? this.values.get(n.inputs[k]) : undefined;
+  }
+
   feature(n: OnnxNode, k: number, allowPads = false): ValueRef {
     const name = n.inputs[k];
-    const ref = name ? this.values.get(name) : undefined;
+    let ref = name ? this.values.get(name) : undefined;
+    if (ref?.pending) {
+      const { op, node, materialize } = ref.pending;
+      if (!materialize) throw new Error(`${op === 'softplus' ? 'Softplus' : 'Tanh'} at node '${node}': only supported inside mish, x * tanh(softplus(x)) (it feeds ${describeNode(n)})`);
+      ref = materialize();
+      this.values.set(name, ref);
+    }
     if (!ref) {
       if (name && this.constants.has(name)) throw new Error(`${describeNode(n)}: input '${name}' is a constant; only feature maps are supported there`);
       throw new Error(`${describeNode(n)}: input ${k} ('${name ?? ''}') is not produced by any earlier node`);
@@ -187,15 +197,20 @@ class OnnxImporter implements OnnxImportContext {
     if (meta?.kind === 'activation') return this.added(b.activation(this.irName(n), this.feature(n, 0).node, meta.activation ?? 'linear', meta.alpha ?? 0.1), n);
     if (meta?.kind === 'add') return this.added(b.addNode(this.irName(n), [this.feature(n, 0).node]), n);
     const head = this.metaHeads.get(n.name);
-    if (meta?.kind === 'yolo' && head) return this.added(b.yolo(this.irName(n), this.feature(n, 0).node, head.anchors, head.classes, head.scaleXY), n);
+    if (meta?.kind === 'yolo' && head) return this.added(b.yolo(this.irName(n), this.feature(n, 0).node, head.anchors, head.classes, head.scaleXY, head.newCoords ?? false), n);
     this.values.set(n.outputs[0], this.feature(n, 0, true));
   }
 
   /** Heads of a foreign model: one yolo node per graph output, anchors from the options or keras-yolo3's defaults. */
   private addHeads(outputs: string[]): void {
+    // An output that is a Sigmoid: its pending op becomes a logistic node, before any head.
+    for (const o of outputs) {
+      const ref = this.values.get(o);
+      if (ref?.pending?.materialize) this.values.set(o, ref.pending.materialize());
+    }
     outputs.forEach((o, k) => {
       const ref = this.values.get(o);
-      if (!ref || ref.pads || ref.partialSum) throw new Error(`output '${o}' is not a feature map`);
+      if (!ref || ref.pads || ref.partialSum || ref.pending) throw new Error(`output '${o}' is not a feature map`);
       const anchors = this.options.anchors?.[k] ?? defaultKerasAnchors(outputs.length)?.[k];
       if (!anchors) throw new Error(`${outputs.length} outputs, and no anchors are known for a model with that many heads; pass anchors per head`);
       const channels = this.shapes[ref.node][2];

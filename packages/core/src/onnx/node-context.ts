@@ -45,6 +45,12 @@ export interface OnnxValueRef {
   padNode?: string;
   /** Inputs of a partial sum that the next Add continues (an exported n-ary add). */
   partialSum?: number[];
+  /**
+   * A unary op applied to `node` that only means something with its consumer (Softplus and Tanh
+   * inside mish; a Sigmoid that may be half of a swish). `materialize` makes it an IR node of its
+   * own when an ordinary consumer reads it; without it, such a read is an error naming `node`.
+   */
+  pending?: { op: 'sigmoid' | 'softplus' | 'tanh-softplus'; node: string; materialize?: () => OnnxValueRef };
 }
 
 export interface OnnxImportContext {
@@ -55,8 +61,13 @@ export interface OnnxImportContext {
   readonly hasMetadata: boolean;
   /** Our metadata's description of the IR node exported under this name. */
   metadataNode(name: string): MetadataNode | undefined;
-  /** A feature-map input; pending zero padding is only accepted where `allowPads` says so. */
+  /**
+   * A feature-map input; pending zero padding is only accepted where `allowPads` says so, and a
+   * pending unary op becomes its own IR node here (or is an error, see OnnxValueRef.pending).
+   */
   feature(n: OnnxNode, k: number, allowPads?: boolean): OnnxValueRef;
+  /** Input k as it stands, pending ops included (for the consumers that complete a pattern). */
+  pendingInput(n: OnnxNode, k: number): OnnxValueRef | undefined;
   /** A constant input (initializer or Constant node); `what` names it in the error. */
   constant(n: OnnxNode, k: number, what: string): OnnxTensor;
   /** [h, w] of a value, pending padding included. */

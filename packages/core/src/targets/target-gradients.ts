@@ -4,7 +4,7 @@
  */
 import { anchorOffset, headGeometries } from '../decode/head-geometry.js';
 import type { HeadGeometry } from '../decode/head-geometry.js';
-import { boxCentre, boxCentreDerivative, boxSize, sigmoid, sigmoidDerivative } from '../decode/yolo-math.js';
+import { headDecoding } from '../decode/yolo-math.js';
 import type { Graph } from '../graph/types.js';
 import type { TensorData } from '../runtime/types.js';
 import type { ResolvedTerm } from './types.js';
@@ -21,39 +21,30 @@ export interface TermValue {
  */
 export function termValueAndPartials(term: ResolvedTerm, head: HeadGeometry, read: (channel: number) => number): TermValue {
   const classChannel = 5 + term.channel;
-  const { scaleXY, anchors } = head.node;
+  const { anchors } = head.node;
+  const d = headDecoding(head.node);
   switch (term.quantity) {
     case 'raw':
       return { value: read(term.channel), partials: [[term.channel, 1]] };
     case 'logit':
-      return { value: read(classChannel), partials: [[classChannel, 1]] };
+      return { value: d.logit(read(classChannel)), partials: [[classChannel, d.logitDerivative(read(classChannel))]] };
     case 'class':
-      return { value: sigmoid(read(classChannel)), partials: [[classChannel, sigmoidDerivative(read(classChannel))]] };
+      return { value: d.probability(read(classChannel)), partials: [[classChannel, d.probabilityDerivative(read(classChannel))]] };
     case 'objectness':
-      return { value: sigmoid(read(4)), partials: [[4, sigmoidDerivative(read(4))]] };
+      return { value: d.probability(read(4)), partials: [[4, d.probabilityDerivative(read(4))]] };
     case 'score': {
-      const obj = sigmoid(read(4));
-      const cls = sigmoid(read(classChannel));
-      return { value: obj * cls, partials: [[4, obj * (1 - obj) * cls], [classChannel, obj * cls * (1 - cls)]] };
+      const obj = d.probability(read(4));
+      const cls = d.probability(read(classChannel));
+      return { value: obj * cls, partials: [[4, d.probabilityDerivative(read(4)) * cls], [classChannel, obj * d.probabilityDerivative(read(classChannel))]] };
     }
     case 'x':
-      return {
-        value: boxCentre(read(0), term.x, head.gridW, head.inputW, scaleXY),
-        partials: [[0, boxCentreDerivative(read(0), head.gridW, head.inputW, scaleXY)]],
-      };
+      return { value: d.centre(read(0), term.x, head.gridW, head.inputW), partials: [[0, d.centreDerivative(read(0), head.gridW, head.inputW)]] };
     case 'y':
-      return {
-        value: boxCentre(read(1), term.y, head.gridH, head.inputH, scaleXY),
-        partials: [[1, boxCentreDerivative(read(1), head.gridH, head.inputH, scaleXY)]],
-      };
-    case 'w': {
-      const w = boxSize(read(2), anchors[term.anchor][0]);
-      return { value: w, partials: [[2, w]] };
-    }
-    case 'h': {
-      const h = boxSize(read(3), anchors[term.anchor][1]);
-      return { value: h, partials: [[3, h]] };
-    }
+      return { value: d.centre(read(1), term.y, head.gridH, head.inputH), partials: [[1, d.centreDerivative(read(1), head.gridH, head.inputH)]] };
+    case 'w':
+      return { value: d.size(read(2), anchors[term.anchor][0]), partials: [[2, d.sizeDerivative(read(2), anchors[term.anchor][0])]] };
+    case 'h':
+      return { value: d.size(read(3), anchors[term.anchor][1]), partials: [[3, d.sizeDerivative(read(3), anchors[term.anchor][1])]] };
   }
 }
 

@@ -18,6 +18,8 @@ export const activationOps: TfjsNodeOps<ActivationNode> = {
       ctx.save({ positive: tf.greater(source, 0) as tf.Tensor4D });
     } else if (tape === 'output') {
       ctx.save({ output: y });
+    } else if (tape === 'input') {
+      ctx.save({ input: x });
     }
     return y;
   },

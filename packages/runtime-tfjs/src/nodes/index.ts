@@ -9,6 +9,7 @@ import { concatOps } from './concat.js';
 import { convOps } from './conv.js';
 import { maxpoolOps } from './maxpool.js';
 import type { TfjsNodeOps } from './node-ops.js';
+import { sliceOps } from './slice.js';
 import { upsampleOps } from './upsample.js';
 
 type NodeOfKind<K extends NodeKind> = Extract<GraphNode, { kind: K }>;
@@ -31,6 +32,7 @@ export const TFJS_NODE_OPS: { [K in NodeKind]: TfjsNodeOps<NodeOfKind<K>> } = {
   maxpool: maxpoolOps,
   upsample: upsampleOps,
   concat: concatOps,
+  slice: sliceOps,
   add: addOps,
   yolo: yoloOps,
 };

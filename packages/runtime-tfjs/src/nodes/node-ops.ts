@@ -14,6 +14,8 @@ export interface Saved {
   positive?: tf.Tensor4D;
   /** Activations whose derivative is a function of their output (logistic): the output. */
   output?: tf.Tensor4D;
+  /** Activations whose derivative is a function of their input (mish, swish): the input. */
+  input?: tf.Tensor4D;
   /** maxpool: its padded input (what the MaxPoolGrad kernel reads, with `output`). */
   paddedInput?: tf.Tensor4D;
 }

@@ -1,27 +1,61 @@
 /**
  * An element-wise activation (graph/activation-functions.ts lists the functions). Its tape
- * outputs in ONNX: the sign [x > 0] for piecewise-linear units, the output for logistic, and
- * the clamped channel mean VisualBackProp reads.
+ * outputs in ONNX: what the function's backward needs (sign, output or input) and the clamped
+ * channel mean VisualBackProp reads. Import: the activation operators, and mish and swish from
+ * the patterns exporters write for them (x · tanh(softplus(x)), x · sigmoid(x)).
  */
 import { ACTIVATION_FUNCTIONS } from '../activation-functions.js';
-import type { OnnxImportContext } from '../../onnx/node-context.js';
-import { attrFloat, float32Decimal } from '../../onnx/node-attributes.js';
+import type { OnnxImportContext, OnnxValueRef } from '../../onnx/node-context.js';
+import { attrFloat, describeNode, float32Decimal } from '../../onnx/node-attributes.js';
 import type { OnnxNode } from '../../onnx/onnx-model.js';
 import type { ActivationKind, ActivationNode } from '../types.js';
 import type { NodeKindDefinition } from './definition.js';
 
-/** Relu and Sigmoid have no slope; an exported model's metadata still carries the IR's alpha. */
-const importAs = (activation: ActivationKind) => (n: OnnxNode, ctx: OnnxImportContext) => {
-  const alpha = ctx.metadataNode(n.name)?.alpha ?? 0.1;
-  ctx.added(ctx.builder.activation(ctx.irName(n), ctx.feature(n, 0).node, activation, alpha), n);
-};
+/** An activation node built from `n` on its first input; Relu and Sigmoid have no slope, but an exported model's metadata still carries the IR's alpha. */
+function addActivation(n: OnnxNode, ctx: OnnxImportContext, x: number, activation: ActivationKind, alpha = ctx.metadataNode(n.name)?.alpha ?? 0.1): OnnxValueRef {
+  const index = ctx.builder.activation(ctx.irName(n), x, activation, alpha);
+  ctx.added(index, n);
+  return { node: index };
+}
 
 function importLeakyRelu(n: OnnxNode, ctx: OnnxImportContext): void {
   const alpha = attrFloat(n, 'alpha', 0.01);
   const exact = ctx.metadataNode(n.name)?.alpha;
   // The metadata keeps the slope as a double; the attribute only as float32.
   const slope = exact !== undefined && Math.fround(exact) === Math.fround(alpha) ? exact : float32Decimal(alpha);
-  ctx.added(ctx.builder.activation(ctx.irName(n), ctx.feature(n, 0).node, 'leaky', slope), n);
+  addActivation(n, ctx, ctx.feature(n, 0).node, 'leaky', slope);
+}
+
+/**
+ * Sigmoid may be half of a swish (Mul(x, Sigmoid(x))): it stays pending until a consumer
+ * decides. A Mul completing the pattern takes it; any other consumer makes it a logistic node.
+ */
+function importSigmoid(n: OnnxNode, ctx: OnnxImportContext): void {
+  const x = ctx.feature(n, 0).node;
+  ctx.alias(n.outputs[0], { node: x, pending: { op: 'sigmoid', node: n.name, materialize: () => addActivation(n, ctx, x, 'logistic') } });
+}
+
+/** Softplus and Tanh only as parts of mish: Mul(x, Tanh(Softplus(x))). */
+function importSoftplus(n: OnnxNode, ctx: OnnxImportContext): void {
+  const x = ctx.feature(n, 0).node;
+  ctx.alias(n.outputs[0], { node: x, pending: { op: 'softplus', node: n.name } });
+}
+
+function importTanh(n: OnnxNode, ctx: OnnxImportContext): void {
+  const ref = ctx.pendingInput(n, 0);
+  if (ref?.pending?.op !== 'softplus') throw new Error(`${describeNode(n)}: Tanh is only supported inside mish, x * tanh(softplus(x))`);
+  ctx.alias(n.outputs[0], { node: ref.node, pending: { op: 'tanh-softplus', node: n.name } });
+}
+
+/** Mul(x, Tanh(Softplus(x))) is mish, Mul(x, Sigmoid(x)) is swish, in either order. */
+function importMul(n: OnnxNode, ctx: OnnxImportContext): void {
+  const [a, b] = [ctx.pendingInput(n, 0), ctx.pendingInput(n, 1)];
+  for (const [plain, gate] of [[a, b], [b, a]]) {
+    if (!plain || plain.pending || plain.pads || plain.partialSum || !gate?.pending || gate.node !== plain.node) continue;
+    const activation = gate.pending.op === 'tanh-softplus' ? 'mish' : gate.pending.op === 'sigmoid' ? 'swish' : undefined;
+    if (activation) return void addActivation(n, ctx, plain.node, activation);
+  }
+  throw new Error(`${describeNode(n)}: Mul is only supported as mish (x * tanh(softplus(x))) or swish (x * sigmoid(x)) of one feature map`);
 }
 
 export const activationKind: NodeKindDefinition<ActivationNode> = {
@@ -42,20 +76,24 @@ export const activationKind: NodeKindDefinition<ActivationNode> = {
 
   exportOnnx(node, ctx) {
     const fn = ACTIVATION_FUNCTIONS[node.activation];
-    const op = fn.onnx(node.alpha);
+    fn.exportOnnx(ctx, node.name, node.alpha);
     const out = ctx.output;
-    ctx.irNode(op.opType, node.name, ctx.inputs, [out], op.attributes);
     const [h, w, c] = ctx.shapes[ctx.index];
-    if (ctx.tape.signs && fn.tape === 'sign') {
-      const zero = ctx.zero();
-      const sign = ctx.value(`${node.name}.sign`);
-      // [x > 0] of the input equals [y > 0] of the output for ReLU and LeakyReLU with a
-      // non-negative slope; reading the output leaves ORT free to fuse Conv + activation.
-      const from = node.activation === 'relu' || node.alpha >= 0 ? out : ctx.inputs[0];
-      ctx.helperNode('Greater', `${node.name}.sign`, [from, zero], [sign]);
-      ctx.tapeOutput(sign, 'sign', 'bool', [c, h, w]);
+    if (ctx.tape.signs) {
+      if (fn.tape === 'sign') {
+        const zero = ctx.zero();
+        const sign = ctx.value(`${node.name}.sign`);
+        // [x > 0] of the input equals [y > 0] of the output for ReLU and LeakyReLU with a
+        // non-negative slope; reading the output leaves ORT free to fuse Conv + activation.
+        const from = node.activation === 'relu' || node.alpha >= 0 ? out : ctx.inputs[0];
+        ctx.helperNode('Greater', `${node.name}.sign`, [from, zero], [sign]);
+        ctx.tapeOutput(sign, 'sign', 'bool', [c, h, w]);
+      } else if (fn.tape === 'output') {
+        ctx.tapeOutput(out, 'activation-output', 'float32', [c, h, w]);
+      } else if (fn.tape === 'input') {
+        ctx.tapeOutput(ctx.inputs[0], 'activation-input', 'float32', [c, h, w]);
+      }
     }
-    if (ctx.tape.signs && fn.tape === 'output') ctx.tapeOutput(out, 'logistic-output', 'float32', [c, h, w]);
     if (ctx.recordsMean) {
       const sum = ctx.value(`${node.name}.channel_mean`);
       const mean = ctx.value(`${node.name}.mean`);
@@ -66,5 +104,13 @@ export const activationKind: NodeKindDefinition<ActivationNode> = {
     }
   },
   // Identity imports as an alias, or as a linear activation when our metadata says so (see import.ts).
-  importOnnx: { Relu: importAs('relu'), Sigmoid: importAs('logistic'), LeakyRelu: importLeakyRelu },
+  importOnnx: {
+    Relu: (n, ctx) => void addActivation(n, ctx, ctx.feature(n, 0).node, 'relu'),
+    LeakyRelu: importLeakyRelu,
+    Sigmoid: importSigmoid,
+    Softplus: importSoftplus,
+    Tanh: importTanh,
+    Mul: importMul,
+    Mish: (n, ctx) => void addActivation(n, ctx, ctx.feature(n, 0).node, 'mish'),
+  },
 };

@@ -17,13 +17,17 @@ function importConv(n: OnnxNode, ctx: OnnxImportContext): void {
   const x = ctx.feature(n, 0, true);
   const wt = ctx.constant(n, 1, 'weight');
   if (wt.dims.length !== 4) throw new Error(`${where}: weight '${wt.name}' has dims [${wt.dims.join(', ')}]; expected OIHW`);
-  if (attrInt(n, 'group', 1) !== 1) throw new Error(`${where}: grouped convolution (group=${attrInt(n, 'group', 1)}) is not supported`);
-  const [filters, channels, kh, kw] = wt.dims;
+  const groups = attrInt(n, 'group', 1);
+  const [filters, perGroup, kh, kw] = wt.dims;
+  const channels = perGroup * groups;
+  if (groups < 1 || ctx.shape(x.node)[2] !== channels) {
+    throw new Error(`${where}: group=${groups} with weight dims [${wt.dims.join(', ')}] needs ${channels} input channels, the input has ${ctx.shape(x.node)[2]}`);
+  }
   const win = resolveWindow(n, [kh, kw], ctx.spatialSize(x));
   if (win.kernel[0] !== kh || win.kernel[1] !== kw) throw new Error(`${where}: kernel_shape [${win.kernel.join(', ')}] does not match the weight dims [${wt.dims.join(', ')}]`);
   const weights = tensorFloats(wt, where);
   const bias = n.inputs[2] ? tensorFloats(ctx.constant(n, 2, 'bias'), where) : new Float32Array(filters);
-  const index = ctx.builder.conv(ctx.irName(n), x.node, { filters, channels, kernel: [kh, kw], stride: win.stride, pads: addPads(x.pads, win.pads), weights, bias });
+  const index = ctx.builder.conv(ctx.irName(n), x.node, { filters, channels, kernel: [kh, kw], stride: win.stride, pads: addPads(x.pads, win.pads), groups, weights, bias });
   ctx.added(index, n);
 }
 
@@ -75,6 +79,9 @@ function importPad(n: OnnxNode, ctx: OnnxImportContext): void {
 export const convKind: NodeKindDefinition<ConvNode> = {
   outputShape(node, [[h, w, c]], _inputSize, where) {
     if (c !== node.channels) throw new Error(`${where}: expects ${node.channels} input channels, got ${c}`);
+    if (!(Number.isInteger(node.groups) && node.groups >= 1 && c % node.groups === 0 && node.filters % node.groups === 0)) {
+      throw new Error(`${where}: groups=${node.groups} does not divide ${c} input channels and ${node.filters} filters`);
+    }
     const [kh, kw] = node.kernel;
     const oh = windowOutputSize(h, kh, node.stride, node.pads.top, node.pads.bottom);
     const ow = windowOutputSize(w, kw, node.stride, node.pads.left, node.pads.right);
@@ -83,19 +90,25 @@ export const convKind: NodeKindDefinition<ConvNode> = {
   },
   strideFactor: (node) => node.stride,
   parameterCount: (node) => node.weights.length + node.bias.length,
-  details: (node) => `${node.kernel[0]}x${node.kernel[1]}/${node.stride} ${padsText(node.pads)} ${node.filters} filters`,
+  details: (node) =>
+    `${node.kernel[0]}x${node.kernel[1]}/${node.stride} ${padsText(node.pads)} ${node.filters} filters` +
+    (node.groups === 1 ? '' : node.groups === node.channels ? ` depthwise (groups ${node.groups})` : ` groups ${node.groups}`),
 
   reference(node, [x], out) {
     const [h, w, c] = x.shape;
     const [oh, ow, o] = out;
     const [kh, kw] = node.kernel;
     const { stride, pads, weights, bias } = node;
+    // Filter f sees input channels [g * cg, (g + 1) * cg) of its group g.
+    const cg = c / node.groups;
+    const fg = o / node.groups;
     const y = new Float64Array(x.batch * oh * ow * o);
     for (let n = 0; n < x.batch; n++) {
       for (let oy = 0; oy < oh; oy++) {
         for (let ox = 0; ox < ow; ox++) {
           const outBase = ((n * oh + oy) * ow + ox) * o;
           for (let f = 0; f < o; f++) {
+            const c0 = Math.floor(f / fg) * cg;
             let sum = bias[f];
             for (let ky = 0; ky < kh; ky++) {
               const iy = oy * stride - pads.top + ky;
@@ -103,9 +116,9 @@ export const convKind: NodeKindDefinition<ConvNode> = {
               for (let kx = 0; kx < kw; kx++) {
                 const ix = ox * stride - pads.left + kx;
                 if (ix < 0 || ix >= w) continue;
-                const inBase = ((n * h + iy) * w + ix) * c;
-                for (let ci = 0; ci < c; ci++) {
-                  sum += x.data[inBase + ci] * weights[((f * c + ci) * kh + ky) * kw + kx];
+                const inBase = ((n * h + iy) * w + ix) * c + c0;
+                for (let ci = 0; ci < cg; ci++) {
+                  sum += x.data[inBase + ci] * weights[((f * cg + ci) * kh + ky) * kw + kx];
                 }
               }
             }
@@ -122,14 +135,14 @@ export const convKind: NodeKindDefinition<ConvNode> = {
 
   exportOnnx(node, ctx) {
     const [kh, kw] = node.kernel;
-    const w = ctx.initializer(float32Tensor(ctx.value(`${node.name}.weight`), [node.filters, node.channels, kh, kw], node.weights));
+    const w = ctx.initializer(float32Tensor(ctx.value(`${node.name}.weight`), [node.filters, node.channels / node.groups, kh, kw], node.weights));
     const b = ctx.initializer(float32Tensor(ctx.value(`${node.name}.bias`), [node.filters], node.bias));
     ctx.irNode('Conv', node.name, [ctx.inputs[0], w, b], [ctx.output], {
       kernel_shape: { type: 'ints', value: [kh, kw] },
       strides: { type: 'ints', value: [node.stride, node.stride] },
       pads: { type: 'ints', value: onnxPads(node.pads) },
       dilations: { type: 'ints', value: [1, 1] },
-      group: { type: 'int', value: 1 },
+      group: { type: 'int', value: node.groups },
     });
   },
   importOnnx: { Conv: importConv, BatchNormalization: importBatchNorm, Pad: importPad },

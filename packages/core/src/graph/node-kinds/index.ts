@@ -10,6 +10,7 @@ import { convKind } from './conv.js';
 import type { NodeKindDefinition } from './definition.js';
 import { inputKind } from './input.js';
 import { maxpoolKind } from './maxpool.js';
+import { sliceKind } from './slice.js';
 import { upsampleKind } from './upsample.js';
 import { yoloKind } from './yolo.js';
 
@@ -22,6 +23,7 @@ export const NODE_KINDS: { [K in NodeKind]: NodeKindDefinition<NodeOfKind<K>> } 
   maxpool: maxpoolKind,
   upsample: upsampleKind,
   concat: concatKind,
+  slice: sliceKind,
   add: addKind,
   yolo: yoloKind,
 };

@@ -5,7 +5,7 @@
  */
 import { GraphBuilder } from '../../graph/builder.js';
 import type { ActivationKind, Graph } from '../../graph/types.js';
-import type { DarknetConvShape } from './layer-channels.js';
+import { darknetLayerChannels, type DarknetConvShape } from './layer-channels.js';
 import { sectionOf, type DarknetBuildContext } from './sections/index.js';
 import type { DarknetCfg, DarknetLayer } from './types.js';
 
@@ -25,6 +25,7 @@ export function buildDarknetGraph(
   classNames?: string[],
 ): DarknetGraph {
   const builder = new GraphBuilder(cfg.channels);
+  const channels = darknetLayerChannels(cfg);
   const layerNodes: number[] = [];
   let convIndex = 0;
 
@@ -45,6 +46,7 @@ export function buildDarknetGraph(
       cfg,
       output: (j) => output(j, layer),
       previous: () => (layer.index === 0 ? 0 : output(layer.index - 1, layer)),
+      channelsOf: (j) => channels[j],
       nextConv: () => ({ channels: convs[convIndex].channels, ...convWeights[convIndex++] }),
       activate,
     };

@@ -28,5 +28,5 @@ export function darknetConvShapes(cfg: DarknetCfg): DarknetConvShape[] {
 /** Floats one conv layer stores: biases (+ scales, mean, variance with batch norm) + weights. */
 export function convStoredFloats({ layer, channels }: DarknetConvShape): number {
   const perFilter = layer.batchNormalize ? 4 : 1;
-  return layer.filters * perFilter + layer.filters * channels * layer.size * layer.size;
+  return layer.filters * perFilter + layer.filters * (channels / layer.groups) * layer.size * layer.size;
 }

@@ -36,7 +36,7 @@ export function seededConvWeights(
   const moments = layerMoments(cfg, channels);
   const random = new Mulberry32(seed);
   return convs.map(({ layer, channels: c }) => {
-    const fanIn = c * layer.size * layer.size;
+    const fanIn = (c / layer.groups) * layer.size * layer.size;
     const inputMoment = (layer.index === 0 ? INPUT_MOMENTS : moments[layer.index - 1]).square;
     // Uniform on [-a, a] has E[w^2] = a^2/3; choose a so that fanIn * E[w^2] * E[x^2] = 1.
     const limit = Math.sqrt(3 / (fanIn * inputMoment));

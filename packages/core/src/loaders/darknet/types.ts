@@ -18,6 +18,8 @@ export interface DarknetConvLayer extends LayerBase {
   stride: number;
   /** Zero padding on every side: size/2 when `pad=1`, else `padding=` (default 0). */
   padding: number;
+  /** Grouped convolution (`groups=`, default 1): weights are filters x (channels / groups) x size x size. */
+  groups: number;
   batchNormalize: boolean;
   activation: ActivationKind;
 }
@@ -39,6 +41,14 @@ export interface DarknetRouteLayer extends LayerBase {
   type: 'route';
   /** Absolute layer indices, in cfg order. */
   layers: number[];
+  /** Channel split (`groups=G group_id=K`): slice K of G equal channel slices of each input. */
+  groups: number;
+  groupId: number;
+}
+
+/** `[dropout]`: the identity at inference. */
+export interface DarknetDropoutLayer extends LayerBase {
+  type: 'dropout';
 }
 
 export interface DarknetShortcutLayer extends LayerBase {
@@ -54,6 +64,8 @@ export interface DarknetYoloLayer extends LayerBase {
   anchors: Array<[number, number]>;
   classes: number;
   scaleXY: number;
+  /** `new_coords=1`: the head tensor is a logistic output already (see YoloNode.newCoords). */
+  newCoords: boolean;
 }
 
 export type DarknetLayer =
@@ -61,6 +73,7 @@ export type DarknetLayer =
   | DarknetMaxPoolLayer
   | DarknetUpsampleLayer
   | DarknetRouteLayer
+  | DarknetDropoutLayer
   | DarknetShortcutLayer
   | DarknetYoloLayer;
 

@@ -2,7 +2,7 @@
  * Darknet's .weights byte layout: int32 major, minor, revision; `seen` as uint64 when
  * major*10+minor >= 2 (and major, minor < 1000), else uint32; then for each conv layer in
  * cfg order: biases[filters], and with batch norm scales, rolling_mean, rolling_variance
- * [filters each]; then weights[filters*channels*size*size] (OIHW). Float32 little-endian.
+ * [filters each]; then weights[filters*(channels/groups)*size*size] (OIHW). Float32 little-endian.
  */
 import { convStoredFloats, type DarknetConvShape } from './layer-channels.js';
 import type { DarknetConvParams } from './types.js';
@@ -76,7 +76,7 @@ export function readDarknetWeights(
     const n = layer.filters;
     const biases = take(n);
     const batchNorm = layer.batchNormalize ? { scales: take(n), rollingMean: take(n), rollingVariance: take(n) } : undefined;
-    const weights = take(n * channels * layer.size * layer.size);
+    const weights = take(n * (channels / layer.groups) * layer.size * layer.size);
     return { biases, batchNorm, weights };
   });
   return { header, params };

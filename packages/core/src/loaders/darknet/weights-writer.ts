@@ -28,7 +28,7 @@ export function encodeDarknetWeights(convs: DarknetConvShape[], params: DarknetC
     const p = params[k];
     const n = layer.filters;
     checkLength('biases', p.biases, n, layer.index);
-    checkLength('weights', p.weights, n * channels * layer.size * layer.size, layer.index);
+    checkLength('weights', p.weights, n * (channels / layer.groups) * layer.size * layer.size, layer.index);
     put(p.biases);
     if (layer.batchNormalize) {
       if (!p.batchNorm) throw new Error(`encodeDarknetWeights: conv layer ${layer.index} has batch_normalize=1 but no batch norm parameters`);

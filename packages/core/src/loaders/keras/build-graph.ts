@@ -31,7 +31,52 @@ interface Produced {
   pendingPad?: { pads: Pads; layer: string };
 }
 
-const ACTIVATIONS: Record<string, ActivationKind> = { linear: 'linear', relu: 'relu', sigmoid: 'logistic' };
+const ACTIVATIONS: Record<string, ActivationKind> = { linear: 'linear', relu: 'relu', sigmoid: 'logistic', swish: 'swish', silu: 'swish', mish: 'mish' };
+
+/**
+ * Conv2D (with Keras 3's `groups`) or DepthwiseConv2D as an IR conv: Keras kernels are HWIO
+ * ([kh, kw, in/groups, out]; depthwise: [kh, kw, in, multiplier], output channel c*m + k), the
+ * IR's OIHW with I = in / groups. Returns the node holding the output and its channels.
+ */
+function convolution(layer: KerasLayer, src: Produced, b: GraphBuilder, weightsOf: WeightSource, at: string): [node: number, channels: number] {
+  const c = layer.config;
+  const depthwise = layer.className === 'DepthwiseConv2D';
+  const kernelSize = intPair(c.kernel_size);
+  const strides = intPair(c.strides ?? 1);
+  if (!kernelSize || !strides) throw new Error(`${at}: malformed kernel_size or strides`);
+  if (strides[0] !== strides[1]) throw new Error(`${at}: unequal strides ${strides.join('x')} are not supported`);
+  const dilation = intPair(c.dilation_rate ?? 1);
+  if (!dilation || dilation[0] !== 1 || dilation[1] !== 1) throw new Error(`${at}: dilation_rate ${JSON.stringify(c.dilation_rate)} is not supported`);
+  const padding = String(c.padding ?? 'valid').toLowerCase();
+  if (padding !== 'same' && padding !== 'valid') throw new Error(`${at}: padding '${padding}' is not supported`);
+  const own = padding === 'same' ? tfSamePads(kernelSize, strides) : ZERO_PADS;
+  const pads = src.pendingPad ? addPads(src.pendingPad.pads, own) : own;
+
+  const w = weightsOf(layer);
+  const kernel = w.get(depthwise ? 'depthwise_kernel' : 'kernel') ?? w.get('kernel');
+  if (!kernel) throw new Error(`${at}: no kernel weights in the file`);
+  const [kh, kw, cin, cout] = kernel.shape;
+  const groups = depthwise ? src.channels : Number(c.groups ?? 1);
+  const multiplier = Number(c.depth_multiplier ?? 1);
+  const filters = depthwise ? src.channels * multiplier : Number(c.filters);
+  const expected = depthwise ? [kernelSize[0], kernelSize[1], src.channels, multiplier] : [kernelSize[0], kernelSize[1], src.channels / groups, filters];
+  if (kernel.shape.length !== 4 || [kh, kw, cin, cout].some((v, i) => v !== expected[i])) {
+    throw new Error(`${at}: kernel shape [${kernel.shape.join(', ')}] does not match [${expected.join(', ')}]`);
+  }
+  const biasArray = w.get('bias');
+  if (c.use_bias !== false && (!biasArray || biasArray.data.length !== filters)) throw new Error(`${at}: missing or wrong-sized bias`);
+  const bias = c.use_bias !== false && biasArray ? biasArray.data : new Float32Array(filters);
+  // A depthwise kernel [kh, kw, C, M] is the HWIO kernel [kh, kw, 1, C*M] of a conv with groups = C.
+  const oihw = depthwise ? hwioToOihw({ ...kernel, shape: [kh, kw, 1, cin * cout] }) : hwioToOihw(kernel);
+  let node = b.conv(layer.name, src.node, { filters, channels: src.channels, kernel: kernelSize, stride: strides[0], pads, groups, weights: oihw, bias });
+  const activation = String(c.activation ?? 'linear');
+  if (activation !== 'linear') {
+    const kind = ACTIVATIONS[activation];
+    if (!kind) throw new Error(`${at}: activation '${activation}' is not supported`);
+    node = b.activation(`${layer.name}_activation`, node, kind);
+  }
+  return [node, filters];
+}
 
 /** Heads: the model outputs, or for a training model the non-input layers feeding an output Lambda. */
 function headLayerNames(spec: KerasModelSpec, byName: Map<string, KerasLayer>): string[] {
@@ -132,41 +177,17 @@ export function buildKerasGraph(spec: KerasModelSpec, weightsOf: WeightSource, w
         set(src.node, src.channels, pending);
         break;
       }
-      case 'Conv2D': {
+      case 'Conv2D':
+      case 'DepthwiseConv2D': {
         const src = single();
-        const kernelSize = intPair(c.kernel_size);
-        const strides = intPair(c.strides ?? 1);
-        if (!kernelSize || !strides) throw new Error(`${at}: malformed kernel_size or strides`);
-        if (strides[0] !== strides[1]) throw new Error(`${at}: unequal strides ${strides.join('x')} are not supported`);
-        const dilation = intPair(c.dilation_rate ?? 1);
-        if (!dilation || dilation[0] !== 1 || dilation[1] !== 1) throw new Error(`${at}: dilation_rate ${JSON.stringify(c.dilation_rate)} is not supported`);
-        if (c.groups !== undefined && c.groups !== 1) throw new Error(`${at}: grouped convolution (groups=${String(c.groups)}) is not supported`);
-        const padding = String(c.padding ?? 'valid').toLowerCase();
-        if (padding !== 'same' && padding !== 'valid') throw new Error(`${at}: padding '${padding}' is not supported`);
-        const own = padding === 'same' ? tfSamePads(kernelSize, strides) : ZERO_PADS;
-        const pads = src.pendingPad ? addPads(src.pendingPad.pads, own) : own;
-
-        const w = weightsOf(layer);
-        const kernel = w.get('kernel');
-        const filters = Number(c.filters);
-        if (!kernel) throw new Error(`${at}: no kernel weights in the file`);
-        const [kh, kw, cin, cout] = kernel.shape;
-        if (kernel.shape.length !== 4 || kh !== kernelSize[0] || kw !== kernelSize[1] || cin !== src.channels || cout !== filters) {
-          throw new Error(`${at}: kernel shape [${kernel.shape.join(', ')}] does not match [${kernelSize.join(', ')}, ${src.channels}, ${filters}]`);
-        }
-        const biasArray = w.get('bias');
-        if (c.use_bias !== false && (!biasArray || biasArray.data.length !== filters)) throw new Error(`${at}: missing or wrong-sized bias`);
-        const bias = c.use_bias !== false && biasArray ? biasArray.data : new Float32Array(filters);
-        let node = b.conv(layer.name, src.node, { filters, channels: cin, kernel: kernelSize, stride: strides[0], pads, weights: hwioToOihw(kernel), bias });
-        const activation = String(c.activation ?? 'linear');
-        if (activation !== 'linear') {
-          const kind = ACTIVATIONS[activation];
-          if (!kind) throw new Error(`${at}: activation '${activation}' is not supported`);
-          node = b.activation(`${layer.name}_activation`, node, kind);
-        }
-        set(node, filters);
+        set(...convolution(layer, src, b, weightsOf, at));
         break;
       }
+      case 'Dropout':
+      case 'SpatialDropout2D':
+        // The identity at inference.
+        set(single().node, single().channels);
+        break;
       case 'BatchNormalization': {
         const src = single();
         const conv = b.nodes[src.node];
@@ -215,7 +236,7 @@ export function buildKerasGraph(spec: KerasModelSpec, weightsOf: WeightSource, w
       case 'Activation': {
         const src = single();
         const kind = ACTIVATIONS[String(c.activation)];
-        if (!kind) throw new Error(`${at}: activation '${String(c.activation)}' is not supported (linear, relu, sigmoid)`);
+        if (!kind) throw new Error(`${at}: activation '${String(c.activation)}' is not supported (${Object.keys(ACTIVATIONS).join(', ')})`);
         set(b.activation(layer.name, src.node, kind), src.channels);
         break;
       }

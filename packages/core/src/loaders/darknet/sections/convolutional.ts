@@ -8,7 +8,6 @@ export const convolutionalSection: DarknetSection<DarknetConvLayer> = {
   parse(r, base) {
     const size = r.positiveInt('size', 1);
     const stride = r.positiveInt('stride', 1);
-    r.requireDefault('groups', 1, 'grouped convolutions');
     r.requireDefault('dilation', 1, 'dilated convolutions');
     r.requireDefault('binary', 0, 'binary weights');
     r.requireDefault('xnor', 0, 'XNOR layers');
@@ -22,11 +21,18 @@ export const convolutionalSection: DarknetSection<DarknetConvLayer> = {
       size,
       stride,
       padding,
+      groups: r.positiveInt('groups', 1),
       batchNormalize: r.int('batch_normalize', 0) !== 0,
       activation: r.activation('logistic'),
     };
   },
-  channels: (layer) => layer.filters,
+  channels(layer, channels, cfg) {
+    const input = channels.previous();
+    if (input % layer.groups !== 0 || layer.filters % layer.groups !== 0) {
+      throw new Error(`${cfg.fileName}:${layer.line}: [convolutional] layer ${layer.index}: groups=${layer.groups} must divide its ${input} input channels and ${layer.filters} filters`);
+    }
+    return layer.filters;
+  },
   moments(layer) {
     // Seeded convs produce zero-mean, unit pre-activations plus a small uniform bias.
     const act = activationMoments(layer.activation);
@@ -40,6 +46,7 @@ export const convolutionalSection: DarknetSection<DarknetConvLayer> = {
       kernel: layer.size,
       stride: layer.stride,
       pads: layer.padding,
+      groups: layer.groups,
       weights,
       bias,
     });

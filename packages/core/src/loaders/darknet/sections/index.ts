@@ -4,6 +4,7 @@
  */
 import type { DarknetLayer } from '../types.js';
 import { convolutionalSection } from './convolutional.js';
+import { dropoutSection } from './dropout.js';
 import { maxpoolSection } from './maxpool.js';
 import { routeSection } from './route.js';
 import type { DarknetSection } from './section.js';
@@ -19,6 +20,7 @@ export const DARKNET_SECTIONS: { [T in LayerType]: DarknetSection<LayerOfType<T>
   maxpool: maxpoolSection,
   upsample: upsampleSection,
   route: routeSection,
+  dropout: dropoutSection,
   shortcut: shortcutSection,
   yolo: yoloSection,
 };

@@ -25,6 +25,8 @@ export interface DarknetBuildContext {
   output(index: number): number;
   /** The node holding the previous layer's output (the input node for layer 0). */
   previous(): number;
+  /** Output channels of an earlier layer (darknet index). */
+  channelsOf(index: number): number;
   /** Input channels, weights and bias of the next conv in cfg order (the .weights order). */
   nextConv(): { channels: number; weights: Float32Array; bias: Float32Array };
   /** An activation node after `node`, or `node` itself when the activation is linear. */

@@ -16,9 +16,13 @@ export const yoloSection: DarknetSection<DarknetYoloLayer> = {
     for (const m of mask) {
       if (m < 0 || m >= all.length) r.fail(`'mask' index ${m} is outside the ${all.length} anchors`, 'mask');
     }
-    return { ...base, type: 'yolo', anchors: mask.map((m) => all[m]), classes, scaleXY: r.float('scale_x_y', 1) };
+    const scaleXY = r.float('scale_x_y', 1);
+    if (!(scaleXY > 0)) r.fail(`'scale_x_y=${scaleXY}' must be positive`, 'scale_x_y');
+    const newCoords = r.int('new_coords', 0);
+    if (newCoords !== 0 && newCoords !== 1) r.fail(`'new_coords=${newCoords}' must be 0 or 1`, 'new_coords');
+    return { ...base, type: 'yolo', anchors: mask.map((m) => all[m]), classes, scaleXY, newCoords: newCoords === 1 };
   },
   channels: (_layer, channels) => channels.previous(),
   moments: (_layer, moments) => moments.previous(),
-  build: (layer, ctx) => ctx.builder.yolo(`yolo_${layer.index}`, ctx.previous(), layer.anchors, layer.classes, layer.scaleXY),
+  build: (layer, ctx) => ctx.builder.yolo(`yolo_${layer.index}`, ctx.previous(), layer.anchors, layer.classes, layer.scaleXY, layer.newCoords),
 };
