@@ -5,6 +5,7 @@ import { loadKeras } from '../src/loaders/keras/index.js';
 import { decodeOnnxModel } from '../src/onnx/decode-model.js';
 import { encodeOnnxModel } from '../src/onnx/encode-model.js';
 import { exportOnnx, importOnnx } from '../src/onnx/index.js';
+import { darknetConfigGraph } from './helpers/darknet-configs.js';
 import { everyKindGraph, narrowYolov3, yolov3Tiny } from './helpers/onnx-models.js';
 
 const kerasFixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../fixtures/keras/${name}`, import.meta.url)));
@@ -37,6 +38,12 @@ const CASES: Array<{ name: string; graph: () => Graph | Promise<Graph> }> = [
   { name: 'a graph with every layer kind', graph: everyKindGraph },
   { name: 'keras-tiny-yolo3-w2-c2.h5', graph: async () => (await loadKeras(kerasFixture('keras-tiny-yolo3-w2-c2.h5'), 'keras-tiny-yolo3-w2-c2.h5')).graph },
   { name: 'keras-yolo3-w2-c3.keras', graph: async () => (await loadKeras(kerasFixture('keras-yolo3-w2-c3.keras'), 'keras-yolo3-w2-c3.keras')).graph },
+  // The YOLOv4 family and Yolo-Fastest: grouped and depthwise convs, channel-split routes, mish,
+  // logistic heads with new_coords, dropout (no node).
+  ...(['yolov4.cfg', 'yolov4-tiny.cfg', 'yolov4-csp.cfg', 'yolov7-tiny.cfg', 'yolo-fastest-1.1.cfg', 'yolo-fastest-1.1-xl.cfg'] as const).map((name) => ({
+    name: `${name} narrowed to 1/4 at 64x64`,
+    graph: () => darknetConfigGraph(name, { divisor: 4, size: 64 }),
+  })),
 ];
 
 describe('ONNX export then import', () => {
