@@ -10,3 +10,5 @@ export type { DarknetWeightsHeader } from './weights-file.js';
 export { foldDarknetBatchNorm, DARKNET_BN_EPSILON } from './batch-norm.js';
 export { darknetConvShapes, darknetLayerChannels, convStoredFloats } from './layer-channels.js';
 export type { DarknetConvShape } from './layer-channels.js';
+export { darknetLayerTable, formatDarknetLayerTable } from './layer-table.js';
+export type { DarknetLayerRow, DarknetLayerTable } from './layer-table.js';

@@ -52,4 +52,5 @@ export const convolutionalSection: DarknetSection<DarknetConvLayer> = {
     });
     return ctx.activate(conv, layer.activation, layer.index);
   },
+  describe: (layer) => `conv ${layer.filters}${layer.groups > 1 ? `/${layer.groups}` : ''} ${layer.size}x${layer.size}/${layer.stride} ${layer.activation}`,
 };

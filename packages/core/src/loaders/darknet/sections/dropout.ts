@@ -8,4 +8,5 @@ export const dropoutSection: DarknetSection<DarknetDropoutLayer> = {
   channels: (_layer, channels) => channels.previous(),
   moments: (_layer, moments) => moments.previous(),
   build: (_layer, ctx) => ctx.previous(),
+  describe: () => 'dropout (identity at inference)',
 };

@@ -19,4 +19,5 @@ export const maxpoolSection: DarknetSection<DarknetMaxPoolLayer> = {
   moments: (_layer, moments) => moments.previous(),
   build: (layer, ctx) =>
     ctx.builder.maxpool(`maxpool_${layer.index}`, ctx.previous(), layer.size, layer.stride, darknetMaxPoolPads(layer.size, layer.padding)),
+  describe: (layer) => `max ${layer.size}x${layer.size}/${layer.stride}`,
 };

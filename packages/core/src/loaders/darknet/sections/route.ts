@@ -37,4 +37,5 @@ export const routeSection: DarknetSection<DarknetRouteLayer> = {
     // A single-layer route is an identity (or its slice): no concat node.
     return sources.length === 1 ? sources[0] : ctx.builder.concat(`route_${layer.index}`, sources);
   },
+  describe: (layer) => `route ${layer.layers.join(' ')}${layer.groups > 1 ? ` (${layer.groupId + 1}/${layer.groups} of the channels)` : ''}`,
 };

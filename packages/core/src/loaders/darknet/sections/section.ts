@@ -43,4 +43,6 @@ export interface DarknetSection<L extends DarknetLayer> {
   moments(layer: L, moments: LayerLookup<Moments>, channels: LayerLookup<number>): Moments;
   /** Add the layer's nodes; returns the node that holds the layer's output. */
   build(layer: L, ctx: DarknetBuildContext): number;
+  /** The layer's settings as darknet's layer table shows them ("conv 32/2 3x3/1", "route 1 -3"). */
+  describe(layer: L): string;
 }

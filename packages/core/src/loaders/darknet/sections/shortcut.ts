@@ -36,4 +36,5 @@ export const shortcutSection: DarknetSection<DarknetShortcutLayer> = {
     const sum = ctx.builder.addNode(`shortcut_${layer.index}`, [ctx.previous(), ctx.output(layer.from)]);
     return ctx.activate(sum, layer.activation, layer.index);
   },
+  describe: (layer) => `shortcut ${layer.from}${layer.activation !== 'linear' ? ` ${layer.activation}` : ''}`,
 };

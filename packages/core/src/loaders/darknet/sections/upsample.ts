@@ -13,4 +13,5 @@ export const upsampleSection: DarknetSection<DarknetUpsampleLayer> = {
   channels: (_layer, channels) => channels.previous(),
   moments: (_layer, moments) => moments.previous(),
   build: (layer, ctx) => (layer.stride === 1 ? ctx.previous() : ctx.builder.upsample(`upsample_${layer.index}`, ctx.previous(), layer.stride)),
+  describe: (layer) => `upsample x${layer.stride}`,
 };

@@ -25,4 +25,5 @@ export const yoloSection: DarknetSection<DarknetYoloLayer> = {
   channels: (_layer, channels) => channels.previous(),
   moments: (_layer, moments) => moments.previous(),
   build: (layer, ctx) => ctx.builder.yolo(`yolo_${layer.index}`, ctx.previous(), layer.anchors, layer.classes, layer.scaleXY, layer.newCoords),
+  describe: (layer) => `yolo ${layer.anchors.length} anchors, ${layer.classes} classes${layer.scaleXY !== 1 ? `, scale_x_y ${layer.scaleXY}` : ''}${layer.newCoords ? ', new_coords' : ''}`,
 };
