@@ -113,6 +113,7 @@ async function run(id: number, task: ComputeTask): Promise<TaskOutput> {
 
   const explanation = await explainAll(model, input, task.methods, {
     target: task.target,
+    detections: true,
     steps: task.steps,
     samples: task.samples,
     noise: task.noise,
@@ -122,9 +123,9 @@ async function run(id: number, task: ComputeTask): Promise<TaskOutput> {
       send({ type: 'progress', id, method, done, total });
     },
   });
-  const detections = explanation.detections.map((d, k) => detectionJson(d, k, letterbox));
+  const detections = (explanation.detections ?? []).map((d, k) => detectionJson(d, k, letterbox));
   const explained = explanation.detection;
-  const index = explained ? explanation.detections.findIndex((d) => sameDetection(d, explained)) : -1;
+  const index = explained ? (explanation.detections ?? []).findIndex((d) => sameDetection(d, explained)) : -1;
   return {
     ...base,
     detections,
