@@ -23,5 +23,5 @@ export type { DecodeDetectionsOptions } from './decode/index.js';
 export { letterboxImage, letterboxGeometry, letterboxContentSize, LETTERBOX_PAD, inputFromFloatArray } from './preprocess/index.js';
 export type { PreparedInput } from './preprocess/index.js';
 export { checkInputSize } from './graph/shapes.js';
-export { createSeededRandom } from './util/index.js';
+export { createSeededRandom, printable } from './util/index.js';
 export type { SeededRandom } from './util/index.js';

@@ -4,6 +4,7 @@
  */
 import { darknetMaxPoolPads, inferShapes, nodeStrides } from './shapes.js';
 import type { ActivationKind, Graph, GraphNode, Pads } from './types.js';
+import { validateNode } from './validate.js';
 
 type NodeSpec = GraphNode extends infer N ? (N extends GraphNode ? Omit<N, 'name' | 'inputs'> : never) : never;
 
@@ -23,8 +24,11 @@ export class GraphBuilder {
         throw new Error(`layer '${name}': input ${j} does not refer to an earlier layer`);
       }
     }
+    const node = { ...spec, name, inputs } as GraphNode;
+    // Sizes first (a stride of 0 must not reach shape inference); values are checked once the graph is built.
+    validateNode(node, { values: false });
     this.names.add(name);
-    this.nodes.push({ ...spec, name, inputs } as GraphNode);
+    this.nodes.push(node);
     return this.nodes.length - 1;
   }
 

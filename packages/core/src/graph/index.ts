@@ -12,3 +12,6 @@ export { hwioToOihw, oihwToHwio } from './filter-layout.js';
 export type { FilterShape } from './filter-layout.js';
 export { referenceForward, referenceForwardAll } from './reference-forward.js';
 export type { ReferenceForwardOptions } from './reference-forward.js';
+export { GRAPH_LIMITS } from './limits.js';
+export type { GraphLimits } from './limits.js';
+export { validateGraph, validateNode, firstNonFinite, nonFiniteText } from './validate.js';

@@ -1,12 +1,25 @@
 /** Graph-wide shape facts, from each node kind's own rule (node-kinds/). */
+import { GRAPH_LIMITS } from './limits.js';
 import { kindOf } from './node-kinds/index.js';
 import type { Graph, GraphNode, Shape3 } from './types.js';
+import { layerLabel } from './validate.js';
 
 export { darknetMaxPoolPads, windowOutputSize } from './window.js';
 
-/** Output shape of one node given its input shapes. Throws with the node named on a mismatch. */
+/**
+ * Output shape of one node given its input shapes. Throws with the node named on a mismatch,
+ * and when a size is not a positive integer within GRAPH_LIMITS (a stride of 0 from a corrupt
+ * file gives an infinite size, which nothing after this may loop over).
+ */
 export function nodeOutputShape(node: GraphNode, inputs: Shape3[], inputSize: [number, number]): Shape3 {
-  return kindOf(node).outputShape(node, inputs, inputSize, `layer '${node.name}' (${node.kind})`);
+  const where = layerLabel(node);
+  const shape = kindOf(node).outputShape(node, inputs, inputSize, where);
+  const [h, w, c] = shape;
+  const size = GRAPH_LIMITS.tensorSize;
+  if (![h, w].every((v) => Number.isInteger(v) && v >= 1 && v <= size) || !(Number.isInteger(c) && c >= 1 && c <= GRAPH_LIMITS.channels)) {
+    throw new Error(`${where}: its output ${h}x${w}x${c} is not a size within ${size}x${size}x${GRAPH_LIMITS.channels}`);
+  }
+  return shape;
 }
 
 /** Shapes of every node's output for one image at the given input size ([H, W, C] each). */
