@@ -16,6 +16,11 @@ export interface OnnxImport {
   graph: Graph;
   /** The model's metadata_props (ours and anyone else's). */
   metadata: Map<string, string>;
+  /**
+   * What the user should know about the import, one line each starting with the file name
+   * (e.g. anchors assumed for a model without our metadata). Apps print them as warnings.
+   */
+  warnings: string[];
 }
 
 export const DEFAULT_ONNX_INPUT_SIZE: [number, number] = [416, 416];

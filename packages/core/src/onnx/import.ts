@@ -5,11 +5,13 @@
  * after it, Identity into its input. When the file carries yolo-saliency metadata, the
  * heads, class names and the exact IR node list come back from it.
  */
-import { defaultKerasAnchors } from '../loaders/keras/anchors.js';
+import { assumedAnchorsWarning, defaultKerasAnchors } from '../loaders/keras/anchors.js';
 import { GraphBuilder } from '../graph/builder.js';
+import { GRAPH_LIMITS } from '../graph/limits.js';
 import { NODE_KINDS } from '../graph/node-kinds/index.js';
 import { nodeOutputShape } from '../graph/shapes.js';
 import type { Graph, Shape3 } from '../graph/types.js';
+import { validateGraph } from '../graph/validate.js';
 import { NO_PADS } from '../graph/window.js';
 import { decodeOnnxModel } from './decode-model.js';
 import { GRAPH_METADATA_KEY, parseGraphMetadata, type GraphMetadata, type MetadataHead, type MetadataNode } from './graph-metadata.js';
@@ -19,6 +21,7 @@ import type { OnnxImportContext, OnnxImportHandler, OnnxValueRef } from './node-
 import type { OnnxModel, OnnxNode, OnnxTensor } from './onnx-model.js';
 import { ProtoFormatError } from './protobuf-reader.js';
 import { UniqueNames } from './unique-names.js';
+import { printable } from '../util/printable.js';
 
 type ValueRef = OnnxValueRef;
 
@@ -58,6 +61,9 @@ class OnnxImporter implements OnnxImportContext {
     const [, c, h, w] = dims ?? [];
     const fixed: [number, number] | undefined = typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0 ? [h, w] : undefined;
     this.inputSize = options.inputSize ?? fixed ?? meta?.inputSize ?? DEFAULT_ONNX_INPUT_SIZE;
+    if (this.inputSize.some((v) => !(Number.isInteger(v) && v >= 1 && v <= GRAPH_LIMITS.inputSize))) {
+      throw new Error(`input '${printable(input.name)}' is ${this.inputSize.join('x')} pixels; the limit is ${GRAPH_LIMITS.inputSize}x${GRAPH_LIMITS.inputSize}`);
+    }
     const channels = typeof c === 'number' && c > 0 ? c : 3;
     const inputName = this.irNames.take(meta?.inputName ?? input.name);
     this.builder = new GraphBuilder(channels, inputName);
@@ -264,7 +270,9 @@ export function importOnnx(bytes: Uint8Array, fileName: string, options: OnnxImp
     const json = model.metadata.get(GRAPH_METADATA_KEY);
     const meta = json === undefined ? undefined : parseGraphMetadata(json);
     const graph = new OnnxImporter(model, meta, options).run();
-    return { graph, metadata: model.metadata };
+    validateGraph(graph);
+    const warnings = meta || options.anchors ? [] : [`${fileName}: ${assumedAnchorsWarning(graph)}`];
+    return { graph, metadata: model.metadata, warnings };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`${fileName}: ${message}`, { cause: error });

@@ -1,7 +1,9 @@
 /** Typed access to an ONNX node's attributes, with errors that name the node. */
+import { printable } from '../util/printable.js';
 import type { OnnxNode } from './onnx-model.js';
 
-export const describeNode = (n: OnnxNode) => `${n.opType} at node '${n.name}'`;
+/** "Conv at node 'conv_3'"; both names come from the file, so they are escaped. */
+export const describeNode = (n: OnnxNode) => `${printable(n.opType, 64)} at node '${printable(n.name)}'`;
 
 function wrongType(n: OnnxNode, name: string, want: string): Error {
   return new Error(`${describeNode(n)}: attribute '${name}' is not ${want}`);

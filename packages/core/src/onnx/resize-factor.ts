@@ -4,6 +4,7 @@
  * has several coordinate and rounding modes; instead of a table of which combinations are
  * equivalent, each node's combination is evaluated on many sizes and compared.
  */
+import { GRAPH_LIMITS } from '../graph/limits.js';
 import type { OnnxNode } from './onnx-model.js';
 import { attrString, describeNode } from './node-attributes.js';
 
@@ -47,9 +48,13 @@ export function nearestUpsampleFactor(n: OnnxNode, scales: ArrayLike<number>, in
   if (mode !== 'nearest') throw new Error(`${where}: mode '${mode}' is not supported (only nearest)`);
   const s = Array.from(scales);
   if (s.length !== 4 || s[0] !== 1 || s[1] !== 1 || s[2] !== s[3] || !Number.isInteger(s[2]) || s[2] < 1) {
-    throw new Error(`${where}: scales [${s.join(', ')}] are not [1, 1, f, f] with an integer f`);
+    throw new Error(`${where}: scales [${s.slice(0, 8).join(', ')}${s.length > 8 ? ', …' : ''}] are not [1, 1, f, f] with an integer f`);
   }
   const f = s[2];
+  if (f > GRAPH_LIMITS.upsample) throw new Error(`${where}: an upsampling factor of ${f} is more than ${GRAPH_LIMITS.upsample}`);
+  if (inputLengths.some((length) => !(Number.isInteger(length) && length >= 1 && length <= GRAPH_LIMITS.tensorSize))) {
+    throw new Error(`${where}: its input ${inputLengths.join('x')} is not a size within ${GRAPH_LIMITS.tensorSize}`);
+  }
   if (legacy) return f;
   const coordinateName = attrString(n, 'coordinate_transformation_mode', 'half_pixel');
   const nearestName = attrString(n, 'nearest_mode', 'round_prefer_floor');
