@@ -3,6 +3,7 @@
  * Darknet ignores whitespace and lines starting with `#` or `;`; we also drop trailing
  * `#`/`;` comments, which darknet would otherwise glue onto the value.
  */
+import { printable } from '../../util/printable.js';
 
 export interface CfgOption {
   value: string;
@@ -27,14 +28,14 @@ export function splitCfgSections(text: string, fileName: string): CfgSection[] {
     if (line === '') return;
     if (line.startsWith('[')) {
       const match = /^\[\s*([^\]\s]+)\s*\]$/.exec(line);
-      if (!match) throw new Error(`${fileName}:${lineNo}: malformed block header '${line}'`);
+      if (!match) throw new Error(`${fileName}:${lineNo}: malformed block header '${printable(line)}'`);
       sections.push({ type: match[1].toLowerCase(), line: lineNo, options: new Map() });
       return;
     }
     const eq = line.indexOf('=');
-    if (eq < 0) throw new Error(`${fileName}:${lineNo}: expected 'key=value' or '[block]', got '${line}'`);
+    if (eq < 0) throw new Error(`${fileName}:${lineNo}: expected 'key=value' or '[block]', got '${printable(line)}'`);
     const current = sections[sections.length - 1];
-    if (!current) throw new Error(`${fileName}:${lineNo}: option '${line}' before the first [block]`);
+    if (!current) throw new Error(`${fileName}:${lineNo}: option '${printable(line)}' before the first [block]`);
     const key = line.slice(0, eq).trim().toLowerCase();
     current.options.set(key, { value: line.slice(eq + 1).trim(), line: lineNo });
   });

@@ -4,6 +4,7 @@
  * groups, weighted shortcuts, ...) is an error that names the file, line and layer.
  */
 import { splitCfgSections } from './cfg-sections.js';
+import { printable } from '../../util/printable.js';
 import { SectionReader } from './section-reader.js';
 import { BLOCK_TYPES, DARKNET_SECTIONS } from './sections/index.js';
 import type { DarknetCfg, DarknetLayer } from './types.js';
@@ -15,7 +16,7 @@ export function parseDarknetCfg(text: string, fileName = 'model.cfg'): DarknetCf
   const sections = splitCfgSections(text, fileName);
   const first = sections[0];
   if (!first || !NET_BLOCKS.has(first.type)) {
-    throw new Error(`${fileName}:${first?.line ?? 1}: the first block must be [net], got ${first ? `[${first.type}]` : 'an empty file'}`);
+    throw new Error(`${fileName}:${first?.line ?? 1}: the first block must be [net], got ${first ? `[${printable(first.type)}]` : 'an empty file'}`);
   }
   const net = new SectionReader(first, fileName, '[net]');
   const layers: DarknetLayer[] = [];
@@ -25,9 +26,9 @@ export function parseDarknetCfg(text: string, fileName = 'model.cfg'): DarknetCf
     const type = BLOCK_TYPES.get(section.type);
     if (!type) {
       const supported = Object.keys(DARKNET_SECTIONS).map((t) => `[${t}]`).join(', ');
-      throw new Error(`${fileName}:${section.line}: unknown block [${section.type}] (layer ${index}); supported: ${supported}`);
+      throw new Error(`${fileName}:${section.line}: unknown block [${printable(section.type)}] (layer ${index}); supported: ${supported}`);
     }
-    const reader = new SectionReader(section, fileName, `[${section.type}] layer ${index}`);
+    const reader = new SectionReader(section, fileName, `[${section.type}] layer ${index}`, type);
     layers.push(DARKNET_SECTIONS[type].parse(reader, { index, line: section.line }) as DarknetLayer);
   }
   if (layers.length === 0) throw new Error(`${fileName}: no layers after [net]`);

@@ -3,7 +3,9 @@
  * the .cfg text, optionally the .weights bytes and class names.
  */
 import type { Graph } from '../../graph/types.js';
+import { validateGraph } from '../../graph/validate.js';
 import { foldDarknetBatchNorm } from './batch-norm.js';
+import { checkFiniteFolded, checkFiniteParams, checkParameterBudget, weightsVersionWarning } from './check-weights.js';
 import { parseDarknetCfg } from './cfg.js';
 import { buildDarknetGraph } from './graph.js';
 import { darknetConvShapes, darknetLayerChannels } from './layer-channels.js';
@@ -22,6 +24,8 @@ export interface LoadDarknetOptions {
   weightsName?: string;
   /** One per class (e.g. from parseNames); default class0, class1, ... */
   classNames?: string[];
+  /** Names where the class names came from in messages (e.g. the .names file's name). */
+  classNamesName?: string;
   /** Seed of the untrained weights used when `weights` is absent (default 0). */
   seed?: number;
 }
@@ -36,6 +40,8 @@ export interface DarknetModel {
   layerNodes: number[];
   /** The .weights header, when a file was read. */
   header?: DarknetWeightsHeader;
+  /** What the user should know, one line each naming its file (e.g. an unknown .weights version). */
+  warnings: string[];
 }
 
 export const DEFAULT_DARKNET_SEED = 0;
@@ -52,21 +58,42 @@ export function loadDarknet(o: LoadDarknetOptions): DarknetModel {
     if (head.classes !== classes) throw new Error(`${cfgName}:${head.line}: [yolo] layer ${head.index} has ${head.classes} classes, the first head ${classes}`);
   }
   if (o.classNames && classes !== undefined && o.classNames.length !== classes) {
-    throw new Error(`${cfgName}: ${o.classNames.length} class names given for a model with ${classes} classes`);
+    throw new Error(`${o.classNamesName ?? cfgName}: ${o.classNames.length} class names given for a model with ${classes} classes`);
   }
+  // Before any weights are allocated (seeded) or read: a huge cfg is refused with its line.
+  checkParameterBudget(convs, cfgName);
 
   let header: DarknetWeightsHeader | undefined;
   let convWeights: Array<{ weights: Float32Array; bias: Float32Array }>;
+  const warnings: string[] = [];
   if (o.weights) {
-    const read = readDarknetWeights(o.weights, convs, { weightsName: o.weightsName ?? 'model.weights', cfgName });
+    const names = { weightsName: o.weightsName ?? 'model.weights', cfgName };
+    const read = readDarknetWeights(o.weights, convs, names);
     header = read.header;
-    convWeights = read.params.map((p, k) => foldDarknetBatchNorm(p, `conv_${convs[k].layer.index}`));
+    const versionWarning = weightsVersionWarning(header, names.weightsName);
+    if (versionWarning) warnings.push(versionWarning);
+    checkFiniteParams(read.params, convs, names);
+    convWeights = read.params.map((p, k) => {
+      let folded: { weights: Float32Array; bias: Float32Array };
+      try {
+        folded = foldDarknetBatchNorm(p, `conv_${convs[k].layer.index}`);
+      } catch (error) {
+        throw new Error(`${names.weightsName}: ${(error as Error).message}`, { cause: error });
+      }
+      checkFiniteFolded(folded, convs[k], names);
+      return folded;
+    });
   } else {
     convWeights = seededConvWeights(cfg, convs, channels, o.seed ?? DEFAULT_DARKNET_SEED);
   }
 
   const { graph, layerNodes } = buildDarknetGraph(cfg, convs, convWeights, o.classNames);
-  return { graph, weightsSource: o.weights ? 'file' : 'seeded', cfg, layerNodes, header };
+  try {
+    validateGraph(graph);
+  } catch (error) {
+    throw new Error(`${cfgName}: ${(error as Error).message}`, { cause: error });
+  }
+  return { graph, weightsSource: o.weights ? 'file' : 'seeded', cfg, layerNodes, header, warnings };
 }
 
 /** Whether a loaded model runs on seeded (untrained) weights: its detections mean nothing. */
