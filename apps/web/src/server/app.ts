@@ -134,6 +134,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<WebServe
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+    // An upload refused half-way leaves unread bytes on the socket: close it after the answer.
+    if (req.isMultipart()) reply.header('connection', 'close');
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.message });
     if (error.validation) return reply.code(400).send({ error: `invalid request: ${error.message}` });
     if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT') {

@@ -31,6 +31,8 @@ interface Slot {
   child: ChildProcess;
   ready: Promise<void>;
   running?: Running;
+  /** Killed, waiting for its exit to be replaced: takes no task. */
+  dead?: boolean;
 }
 
 /** A cancel waits this long for the task to stop between batches, then kills the process. */
@@ -48,6 +50,8 @@ export class ComputePool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private closed = false;
+  /** Called when a replacement process can take a task (the queue starts its next job). */
+  onAvailable?: () => void;
 
   constructor(
     readonly size: number,
@@ -78,6 +82,7 @@ export class ComputePool {
       if (!this.closed) {
         const index = this.slots.indexOf(slot);
         if (index >= 0) this.slots[index] = this.spawn(script);
+        this.onAvailable?.();
       }
     });
     child.on('error', (error) => this.options.log?.(`compute process error: ${error.message}`));
@@ -95,7 +100,12 @@ export class ComputePool {
 
   /** Free processes now. */
   get idle(): number {
-    return this.slots.filter((s) => !s.running).length;
+    return this.slots.filter((s) => !s.running && !s.dead).length;
+  }
+
+  private kill(slot: Slot): void {
+    slot.dead = true;
+    slot.child.kill('SIGKILL');
   }
 
   /**
@@ -103,14 +113,14 @@ export class ComputePool {
    * task to stop and kills its process if it has not within a moment.
    */
   run(task: ComputeTask, onProgress?: (method: string, done: number, total: number) => void): { result: Promise<TaskOutput>; cancel(): void } {
-    const slot = this.slots.find((s) => !s.running);
+    const slot = this.slots.find((s) => !s.running && !s.dead);
     if (!slot || this.closed) return { result: Promise.reject(new TaskError(this.closed ? 'the server is shutting down' : 'no free compute process')), cancel() {} };
     const id = this.nextId++;
     const result = new Promise<TaskOutput>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (slot.running?.id !== id) return;
+        this.kill(slot);
         this.finish(slot, () => reject(new TaskError(`the job took longer than ${Math.round(this.options.timeoutMs / 1000)} s and was stopped`)));
-        slot.child.kill('SIGKILL');
       }, this.options.timeoutMs);
       slot.running = { id, resolve, reject, onProgress, timer };
     });
@@ -123,8 +133,8 @@ export class ComputePool {
       if (slot.child.connected) slot.child.send({ type: 'cancel', id } satisfies ToCompute);
       running.killTimer ??= setTimeout(() => {
         if (slot.running?.id !== id) return;
+        this.kill(slot);
         this.finish(slot, () => running.reject(new TaskError('cancelled', true)));
-        slot.child.kill('SIGKILL');
       }, CANCEL_GRACE_MS);
     };
     return { result, cancel };

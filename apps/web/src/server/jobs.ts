@@ -50,7 +50,12 @@ export class JobQueue {
   constructor(
     private readonly pool: ComputePool,
     private readonly limits: QueueLimits,
-  ) {}
+  ) {
+    pool.onAvailable = () => {
+      this.pump();
+      this.announcePositions();
+    };
+  }
 
   get counts(): { running: number; queued: number } {
     return { running: this.running, queued: this.queued.length };

@@ -14,6 +14,7 @@ import { extensionOf, imageFormat, IMAGE_TYPES, limitFor, MODEL_EXTENSIONS } fro
 import { storeUpload, type StoredUpload } from './uploads.js';
 import { errorResponses } from './schemas.js';
 import { readFile, rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 
 export interface FilesContext {
   config: WebConfig;
@@ -87,7 +88,12 @@ export function registerFileRoutes(app: FastifyInstance, { config, catalog, sess
         // Parsed in a compute process: a hostile file can take that process down, not the server.
         const job = queue.submit(session.id, 'inspect', { type: 'inspect-model', model: ref }, (output) => output as InspectedModel, false);
         await job.settled;
-        if (job.state !== 'done') throw new HttpError(400, `${model.name}: ${job.error ?? 'could not be loaded'}`);
+        if (job.state !== 'done') {
+          // The compute process names the files by the names the server gave them: say the user's.
+          let message = job.error ?? 'could not be loaded';
+          for (const s of stored) message = message.split(basename(s.path)).join(s.name);
+          throw new HttpError(400, stored.some((s) => message.startsWith(`${s.name}:`)) ? message : `${model.name}: ${message}`);
+        }
         const inspected = job.result!;
         const info: ModelInfo = {
           id: modelId,
