@@ -566,7 +566,7 @@ function App() {
                 <figcaption>
                   <strong>{method}</strong>
                   {cosine !== undefined && (
-                    <span class="cosine" data-testid={`cosine-${method}`} data-value={cosine.toFixed(6)}>
+                    <span class="cosine" data-testid={`cosine-${method}`} data-value={String(cosine)}>
                       cosine {cosine.toFixed(4)}
                     </span>
                   )}
