@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ComputeTask, FromCompute, TaskOutput, ToCompute } from './compute-protocol.js';
 
@@ -63,7 +64,14 @@ export class ComputePool {
 
   private spawn(script: string): Slot {
     // Not the parent's execArgv (a test runner's loaders): a plain Node process.
-    const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+    // The cores are shared out between the processes, so N jobs at once do not fight for them.
+    const threads = String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.size))));
+    const child = fork(script, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: [],
+      env: { ...process.env, YS_COMPUTE_THREADS: threads },
+    });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => this.options.log?.(`compute ${child.pid}: ${text.trimEnd()}`));
     let markReady!: () => void;

@@ -17,6 +17,9 @@ const CACHE_SIZE = 3;
 
 class Cancelled extends Error {}
 
+/** CPU threads for the runtime (the pool shares the cores out between its processes). */
+const THREADS = Number(process.env.YS_COMPUTE_THREADS) || undefined;
+
 const cancelled = new Set<number>();
 const files = new Map<string, Promise<ModelFile>>();
 const loaded = new Map<string, Promise<LoadedModel>>();
@@ -44,7 +47,7 @@ async function loadedModel(ref: ModelRef, runtimeName: string, backend: string |
       const { graph } = await modelFile(ref);
       await setupRuntimes();
       if (!runtimeNames().includes(runtimeName)) throw new Error(`unknown runtime '${runtimeName}' (choose ${runtimeNames().join(', ')})`);
-      const options = { inputSize: graph.inputSize, backend: backend === 'auto' ? undefined : backend };
+      const options = { inputSize: graph.inputSize, backend: backend === 'auto' ? undefined : backend, ...(THREADS ? { threads: THREADS } : {}) };
       const { runtime } = await resolveRuntime(runtimeName, options);
       return runtime.load(graph, options);
     })();
