@@ -20,24 +20,43 @@ namespace yst {
 
 using ys::Pads;
 
-/** dx[n,c,h,w] = sum over every (o, oy, ox, ky, kx) whose window tap lands on (iy, ix). */
+/** dx[n,c,h,w] = sum over every (o, oy, ox, ky, kx) whose window tap lands on (iy, ix), o
+ *  ranging over the filters of the input channel's group (OIHW weights, I = c / groups). */
 inline std::vector<double> naiveConvBackwardData(int n, int c, int h, int w, int o, int oh, int ow, int kh, int kw,
-                                                 int s, Pads p, const std::vector<float>& wt, const std::vector<float>& dy) {
+                                                 int s, Pads p, const std::vector<float>& wt, const std::vector<float>& dy,
+                                                 int groups = 1) {
+  const int cg = c / groups, og = o / groups;
   std::vector<double> dx(std::size_t(n) * c * h * w, 0.0);
   for (int in = 0; in < n; ++in)
     for (int io = 0; io < o; ++io)
       for (int oy = 0; oy < oh; ++oy)
         for (int ox = 0; ox < ow; ++ox)
-          for (int ic = 0; ic < c; ++ic)
+          for (int j = 0; j < cg; ++j)
             for (int ky = 0; ky < kh; ++ky)
               for (int kx = 0; kx < kw; ++kx) {
+                const int ic = (io / og) * cg + j;
                 const int iy = oy * s - p.top + ky, ix = ox * s - p.left + kx;
                 if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
                 dx[((std::size_t(in) * c + ic) * h + iy) * w + ix] +=
-                    double(wt[((std::size_t(io) * c + ic) * kh + ky) * kw + kx]) *
+                    double(wt[((std::size_t(io) * cg + j) * kh + ky) * kw + kx]) *
                     double(dy[((std::size_t(in) * o + io) * oh + oy) * ow + ox]);
               }
   return dx;
+}
+
+/** mish(x) = x tanh(softplus(x)) and swish(x) = x sigmoid(x), and their derivatives, in double
+ *  from the textbook definitions (log1p, tanh, exp of the C library). */
+inline double softplus(double x) { return x > 30 ? x : std::log1p(std::exp(x)); }
+inline double sigmoid(double x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); }
+inline double mish(double x) { return x * std::tanh(softplus(x)); }
+inline double swish(double x) { return x * sigmoid(x); }
+inline double mishDerivative(double x) {
+  const double t = std::tanh(softplus(x));
+  return t + x * (1 - t * t) * sigmoid(x);
+}
+inline double swishDerivative(double x) {
+  const double s = sigmoid(x);
+  return s + x * s * (1 - s);
 }
 
 inline int outSize(int size, int k, int s, int before, int after) {
@@ -64,7 +83,7 @@ struct TestGraph {
     nd.shape = {c, h, w};
     return add(nd);
   }
-  int conv(int from, int filters, int k, int stride, Pads pads, Rng& rng) {
+  int conv(int from, int filters, int k, int stride, Pads pads, Rng& rng, int groups = 1) {
     const ys::Shape in = shape(from);
     ys::NodeDesc nd;
     nd.name = "conv_" + std::to_string(desc.nodes.size());
@@ -75,7 +94,8 @@ struct TestGraph {
     nd.conv.kh = nd.conv.kw = k;
     nd.conv.stride = stride;
     nd.conv.pads = pads;
-    auto wts = std::make_shared<std::vector<float>>(rng.floats(std::size_t(filters) * in.c * k * k, -0.5f, 0.5f));
+    nd.conv.groups = groups;
+    auto wts = std::make_shared<std::vector<float>>(rng.floats(std::size_t(filters) * (in.c / groups) * k * k, -0.5f, 0.5f));
     weights.push_back(wts);
     nd.conv.weights = {wts->data(), wts->size()};
     nd.shape = {filters, outSize(in.h, k, stride, pads.top, pads.bottom), outSize(in.w, k, stride, pads.left, pads.right)};
@@ -117,6 +137,15 @@ struct TestGraph {
     nd.inputs = from;
     nd.shape = {0, shape(from[0]).h, shape(from[0]).w};
     for (int j : from) nd.shape.c += shape(j).c;
+    return add(nd);
+  }
+  int slice(int from, int start, int count) {
+    ys::NodeDesc nd;
+    nd.name = "slice_" + std::to_string(desc.nodes.size());
+    nd.kind = ys::NodeKind::Slice;
+    nd.inputs = {from};
+    nd.slice = {start, count};
+    nd.shape = {count, shape(from).h, shape(from).w};
     return add(nd);
   }
   int addNode(std::vector<int> from) {
@@ -168,6 +197,44 @@ inline TestGraph smallYolo(Rng& rng, int hw = 16) {
   return g;
 }
 
+/**
+ * The YOLOv4 family's blocks (Yolo-Fastest, CSP): mish and swish, depthwise convs (multiplier 1
+ * stride 1; multiplier 2, stride 2, asymmetric pads), grouped convs (odd pads too), channel
+ * slices (darknet's split route) feeding a concat with their own input (fan-out), upsample,
+ * two heads. Input [3, hw, hw], hw a multiple of 4.
+ */
+inline TestGraph smallYoloV4(Rng& rng, int hw = 16) {
+  TestGraph g;
+  using A = ys::Activation;
+  const Pads same{1, 1, 1, 1}, none{0, 0, 0, 0};
+  const int x = g.input(3, hw, hw);
+  const int c1 = g.conv(x, 8, 3, 2, same, rng);                       // hw/2
+  const int a1 = g.activation(c1, A::Mish);
+  const int c2 = g.conv(a1, 8, 1, 1, none, rng);
+  const int a2 = g.activation(c2, A::Swish);
+  const int d1 = g.conv(a2, 8, 3, 1, same, rng, 8);                   // depthwise, multiplier 1
+  const int a3 = g.activation(d1, A::Leaky);
+  const int d2 = g.conv(a3, 16, 3, 2, {1, 1, 0, 0}, rng, 8);          // depthwise x2, keras pads: hw/4
+  const int a4 = g.activation(d2, A::Mish);
+  const int g1 = g.conv(a4, 12, 3, 1, same, rng, 4);                  // grouped, 4 groups
+  const int a5 = g.activation(g1, A::Relu);
+  const int s1 = g.slice(a5, 6, 6);                                   // CSP split: the second half
+  const int g2 = g.conv(s1, 6, 3, 1, {0, 1, 2, 1}, rng, 2);           // grouped, odd pads
+  const int a6 = g.activation(g2, A::Swish);
+  const int r1 = g.concat({a6, s1});                                  // s1 fans out
+  const int r2 = g.concat({a5, r1});                                  // a5 fans out
+  const int c3 = g.conv(r2, 12, 1, 1, none, rng);
+  g.yolo(c3);
+  const int c4 = g.conv(a5, 4, 1, 1, none, rng);
+  const int u = g.upsample(c4, 2);                                    // hw/2
+  const int s2 = g.slice(a2, 0, 4);                                   // a2 fans out
+  const int r3 = g.concat({u, s2});
+  const int c5 = g.conv(r3, 12, 3, 1, same, rng, 2);
+  const int lin = g.activation(c5, A::Linear);
+  g.yolo(lin);
+  return g;
+}
+
 /** Flat NCHW index of output k's argmax of a maxpool with output planes of outPlane and input
  *  planes of inPlane pixels (the tape stores offsets within the plane). */
 inline std::size_t argmaxFlat(const std::vector<std::int32_t>& argmax, std::size_t k, std::size_t outPlane,
@@ -180,7 +247,8 @@ struct Forward {
   int batch = 0;
   std::vector<std::vector<double>> out;  // per node, [N, C, H, W]
   std::vector<std::vector<std::uint8_t>> signs;
-  std::vector<std::vector<float>> logistic;
+  std::vector<std::vector<float>> output;  // logistic outputs
+  std::vector<std::vector<float>> input;   // mish / swish inputs
   std::vector<std::vector<std::int32_t>> argmax;  // per (n, c) plane: y*W + x
   std::vector<std::vector<float>> mean;
 
@@ -190,7 +258,8 @@ struct Forward {
     t.nodes.resize(out.size());
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (!signs[i].empty()) t.nodes[i].signs = {signs[i].data(), signs[i].size()};
-      if (!logistic[i].empty()) t.nodes[i].logistic = {logistic[i].data(), logistic[i].size()};
+      if (!output[i].empty()) t.nodes[i].output = {output[i].data(), output[i].size()};
+      if (!input[i].empty()) t.nodes[i].input = {input[i].data(), input[i].size()};
       if (!argmax[i].empty()) t.nodes[i].argmax = {argmax[i].data(), argmax[i].size()};
       if (!mean[i].empty()) t.nodes[i].mean = {mean[i].data(), mean[i].size()};
     }
@@ -212,7 +281,8 @@ inline Forward forward(const TestGraph& g, int n, const std::vector<double>& x, 
   f.batch = n;
   f.out.resize(nodes.size());
   f.signs.resize(nodes.size());
-  f.logistic.resize(nodes.size());
+  f.output.resize(nodes.size());
+  f.input.resize(nodes.size());
   f.argmax.resize(nodes.size());
   f.mean.resize(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -228,17 +298,19 @@ inline Forward forward(const TestGraph& g, int n, const std::vector<double>& x, 
         break;
       case ys::NodeKind::Conv: {
         const ys::ConvParams& c = nd.conv;
+        const int cg = is.c / c.groups, og = s.c / c.groups;  // filter o reads channels of its group
         for (int b = 0; b < n; ++b)
           for (int o = 0; o < s.c; ++o)
             for (int oy = 0; oy < s.h; ++oy)
               for (int ox = 0; ox < s.w; ++ox) {
                 double sum = 0;
-                for (int ic = 0; ic < is.c; ++ic)
+                for (int j = 0; j < cg; ++j)
                   for (int ky = 0; ky < c.kh; ++ky)
                     for (int kx = 0; kx < c.kw; ++kx) {
+                      const int ic = (o / og) * cg + j;
                       const int iy = oy * c.stride - c.pads.top + ky, ix = ox * c.stride - c.pads.left + kx;
                       if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;
-                      sum += double(c.weights.data[((std::size_t(o) * is.c + ic) * c.kh + ky) * c.kw + kx]) *
+                      sum += double(c.weights.data[((std::size_t(o) * cg + j) * c.kh + ky) * c.kw + kx]) *
                              (*in)[((std::size_t(b) * is.c + ic) * is.h + iy) * is.w + ix];
                     }
                 out[((std::size_t(b) * s.c + o) * s.h + oy) * s.w + ox] = sum;
@@ -246,18 +318,24 @@ inline Forward forward(const TestGraph& g, int n, const std::vector<double>& x, 
         break;
       }
       case ys::NodeKind::Activation: {
-        const bool signed_ = nd.activation.kind == ys::Activation::Leaky || nd.activation.kind == ys::Activation::Relu;
+        const ys::Activation kind = nd.activation.kind;
+        const bool signed_ = kind == ys::Activation::Leaky || kind == ys::Activation::Relu;
+        const bool smooth = kind == ys::Activation::Mish || kind == ys::Activation::Swish;
         if (signed_) f.signs[i].resize(out.size());
-        if (nd.activation.kind == ys::Activation::Logistic) f.logistic[i].resize(out.size());
+        if (kind == ys::Activation::Logistic) f.output[i].resize(out.size());
+        if (smooth) f.input[i].resize(out.size());
         for (std::size_t k = 0; k < out.size(); ++k) {
           const double v = (*in)[k];
-          switch (nd.activation.kind) {
+          switch (kind) {
             case ys::Activation::Leaky: out[k] = v > 0 ? v : v * nd.activation.alpha; break;
             case ys::Activation::Relu: out[k] = v > 0 ? v : 0; break;
-            case ys::Activation::Logistic: out[k] = 1 / (1 + std::exp(-v)); f.logistic[i][k] = float(out[k]); break;
+            case ys::Activation::Logistic: out[k] = 1 / (1 + std::exp(-v)); f.output[i][k] = float(out[k]); break;
             case ys::Activation::Linear: out[k] = v; break;
+            case ys::Activation::Mish: out[k] = mish(v); break;
+            case ys::Activation::Swish: out[k] = swish(v); break;
           }
           if (signed_) f.signs[i][k] = v > 0 ? 1 : 0;
+          if (smooth) f.input[i][k] = float(v);
         }
         break;
       }
@@ -305,6 +383,13 @@ inline Forward forward(const TestGraph& g, int n, const std::vector<double>& x, 
             c0 += cj;
           }
         }
+        break;
+      }
+      case ys::NodeKind::Slice: {
+        const std::size_t hw = std::size_t(s.h) * s.w;
+        for (int b = 0; b < n; ++b)
+          for (std::size_t k = 0; k < std::size_t(s.c) * hw; ++k)
+            out[std::size_t(b) * s.c * hw + k] = (*in)[(std::size_t(b) * is.c + nd.slice.start) * hw + k];
         break;
       }
       case ys::NodeKind::Add:
@@ -371,7 +456,7 @@ inline ys::VbpPlan vbpPlanFor(const ys::GraphDesc& g) {
   return plan;
 }
 
-/** smallYolo with a random batch, its forward and random head gradients: what most tests
+/** A test graph with a random batch, its forward and random head gradients: what most tests
  *  run a backward on. */
 struct Problem {
   TestGraph graph;
@@ -387,15 +472,19 @@ struct Problem {
   }
 };
 
-inline Problem smallYoloProblem(std::uint64_t seed, int hw = 16, int n = 2) {
+/** A graph from `build`, a random batch in [0, 1), its forward and random head gradients. */
+inline Problem makeProblem(TestGraph (*build)(Rng&, int), std::uint64_t seed, int hw, int n) {
   Rng rng(seed);
-  Problem p{smallYolo(rng, hw), n, {}, {}, {}};
+  Problem p{build(rng, hw), n, {}, {}, {}};
   p.x.resize(std::size_t(n) * p.graph.shape(0).elements());
   for (auto& v : p.x) v = rng.uniform(0.0f, 1.0f);
   p.fwd = forward(p.graph, n, p.x);
   for (int h : p.graph.desc.heads) p.headGrads.push_back(rng.floats(std::size_t(n) * p.graph.shape(h).elements()));
   return p;
 }
+
+inline Problem smallYoloProblem(std::uint64_t seed, int hw = 16, int n = 2) { return makeProblem(smallYolo, seed, hw, n); }
+inline Problem smallYoloV4Problem(std::uint64_t seed, int hw = 16, int n = 2) { return makeProblem(smallYoloV4, seed, hw, n); }
 
 /** sum_k <g_k, head_k> of a forward. */
 inline double headObjective(const TestGraph& g, const Forward& f, const std::vector<std::vector<float>>& headGrads) {

@@ -71,6 +71,45 @@ int main() {
       g2.nodes[3].inputs = {7};
       expectError([&] { createCpuModel(g2); }, ErrorCode::InvalidGraph, {"pool_3", "not an earlier layer"});
     }},
+    {"graph: groups that do not divide, grouped weights, slice bounds", [] {
+      yst::Rng rng(42);
+      yst::TestGraph tg = yst::smallYoloV4(rng);
+      GraphDesc g = tg.desc;
+      g.nodes[9].conv.groups = 5;  // 16 channels, 12 filters
+      expectError([&] { createCpuModel(g); }, ErrorCode::InvalidGraph, {"layer 'conv_9' (conv)", "groups 5 does not divide 16 channels and 12 filters"});
+      g = tg.desc;
+      g.nodes[9].conv.weights.size = 12 * 16 * 9;  // as if not grouped
+      expectError([&] { createCpuModel(g); }, ErrorCode::InvalidGraph, {"conv_9", "weights have 1728 floats, expected 432 (OIHW 12x4x3x3)"});
+      g = tg.desc;
+      g.nodes[11].slice = {8, 6};  // channels [8, 14) of 12
+      expectError([&] { createCpuModel(g); }, ErrorCode::InvalidGraph, {"layer 'slice_11' (slice)", "channels [8, 14) are not within the input's 12 channels"});
+    }},
+    {"tape: a mish without its input, a logistic without its output", [] {
+      yst::Rng rng(43);
+      yst::TestGraph tg = yst::smallYoloV4(rng);
+      std::vector<double> x(std::size_t(tg.shape(0).elements()), 0.5);
+      const yst::Forward fwd = yst::forward(tg, 1, x);
+      std::vector<std::vector<float>> grads;
+      std::vector<ConstSpan<float>> heads;
+      for (int h : tg.desc.heads) grads.push_back(rng.floats(std::size_t(tg.shape(h).elements())));
+      for (auto& h : grads) heads.push_back({h.data(), h.size()});
+      std::vector<float> out(std::size_t(tg.shape(0).elements()));
+      auto model = createCpuModel(tg.desc);
+      TapeView tape = fwd.tape();
+      tape.nodes[2].input = {};
+      expectError([&] { model->backward(tape, heads, Rule::Plain, 0, {out.data(), out.size()}); }, ErrorCode::TapeMismatch,
+                  {"backward", "layer 'act_2' (activation)", "the tape has no activation input"});
+      tape = fwd.tape();
+      tape.nodes[4].input.size -= 1;
+      expectError([&] { model->backward(tape, heads, Rule::Guided, 0, {out.data(), out.size()}); }, ErrorCode::TapeMismatch,
+                  {"act_4", "activation input has"});
+      Fixture f;
+      auto v3 = createCpuModel(f.graph.desc);
+      TapeView t3 = f.fwd.tape();
+      t3.nodes[12].output = {};
+      expectError([&] { v3->backward(t3, f.heads(), Rule::Plain, 0, {f.out.data(), f.out.size()}); }, ErrorCode::TapeMismatch,
+                  {"act_12", "the tape has no activation output"});
+    }},
     {"tape: missing sign bytes / wrong sizes", [] {
       Fixture f;
       auto model = createCpuModel(f.graph.desc);

@@ -1,5 +1,7 @@
-// The whole backward on a small YOLO-shaped graph (conv, leaky, maxpool stride 2 and 1,
-// asymmetric pads, relu, upsample, concat, logistic, add with fan-out, linear, two heads):
+// The whole backward on small YOLO-shaped graphs: the YOLOv3 blocks (conv, leaky, maxpool
+// stride 2 and 1, asymmetric pads, relu, upsample, concat, logistic, add with fan-out, linear,
+// two heads) and the YOLOv4 family's (mish, swish, grouped and depthwise convs with multipliers
+// 1 and 2, channel slices feeding concats, fan-out):
 //  - plain: d<g, heads>/d input equals central finite differences of a float64 forward;
 //  - stopAt: the same for the output of an inner layer;
 //  - guided: equals a reference walk written here from the rule's definition.
@@ -15,6 +17,7 @@ namespace {
 using Setup = yst::Problem;
 
 Setup makeSetup(std::uint64_t seed) { return yst::smallYoloProblem(seed); }
+Setup makeV4Setup(std::uint64_t seed) { return yst::smallYoloV4Problem(seed); }
 
 std::vector<float> nativeBackward(Setup& s, Rule rule, int stopAt, int threads) {
   CpuOptions options;
@@ -70,7 +73,7 @@ std::vector<double> referenceBackward(const Setup& s, Rule rule) {
         std::vector<float> wt(nd.conv.weights.data, nd.conv.weights.data + nd.conv.weights.size);
         std::vector<float> gf(gi.begin(), gi.end());  // the kernels take float gradients
         const auto dx = yst::naiveConvBackwardData(n, is.c, is.h, is.w, os.c, os.h, os.w, nd.conv.kh, nd.conv.kw,
-                                                   nd.conv.stride, nd.conv.pads, wt, gf);
+                                                   nd.conv.stride, nd.conv.pads, wt, gf, nd.conv.groups);
         auto& t = ensure(nd.inputs[0]);
         for (std::size_t k = 0; k < t.size(); ++k) t[k] += dx[k];
         break;
@@ -88,6 +91,13 @@ std::vector<double> referenceBackward(const Setup& s, Rule rule) {
             case Activation::Relu: d = x[k] > 0 ? (rule == Rule::Guided ? std::max(d, 0.0) : d) : 0.0; break;
             case Activation::Logistic: d = d * y[k] * (1 - y[k]); break;
             case Activation::Linear: break;
+            case Activation::Mish:
+            case Activation::Swish: {
+              // Rectifiers: guided max(g, 0) * f'(x) * [x > 0], plain g * f'(x).
+              const double f = nd.activation.kind == Activation::Mish ? yst::mishDerivative(x[k]) : yst::swishDerivative(x[k]);
+              d = rule == Rule::Guided ? (x[k] > 0 ? std::max(d, 0.0) * f : 0.0) : d * f;
+              break;
+            }
           }
           t[k] += d;
         }
@@ -120,6 +130,15 @@ std::vector<double> referenceBackward(const Setup& s, Rule rule) {
             for (std::size_t k = 0; k < std::size_t(cj) * hw; ++k) t[std::size_t(b) * cj * hw + k] += gi[(std::size_t(b) * os.c + c0) * hw + k];
           c0 += cj;
         }
+        break;
+      }
+      case NodeKind::Slice: {
+        auto& t = ensure(nd.inputs[0]);
+        const std::size_t hw = std::size_t(os.h) * os.w;
+        const int ci = nodes[std::size_t(nd.inputs[0])].shape.c;
+        for (int b = 0; b < n; ++b)
+          for (std::size_t k = 0; k < std::size_t(os.c) * hw; ++k)
+            t[(std::size_t(b) * ci + nd.slice.start) * hw + k] += gi[std::size_t(b) * os.c * hw + k];
         break;
       }
       case NodeKind::Add:
@@ -159,6 +178,35 @@ int main() {
       const auto guided = nativeBackward(s, Rule::Guided, 0, 3);
       CHECK(yst::relError(guided, referenceBackward(s, Rule::Guided)) < 1e-5);
       CHECK(yst::relError(guided, nativeBackward(s, Rule::Plain, 0, 3)) > 1e-2);
+    }},
+    {"YOLOv4 blocks: plain gradient of the input = finite differences", [] {
+      Setup s = makeV4Setup(31);
+      const auto grad = nativeBackward(s, Rule::Plain, 0, 2);
+      checkAgainstFiniteDifferences(s, 0, grad, 60, 3);
+      CHECK(yst::relError(grad, referenceBackward(s, Rule::Plain)) < 1e-5);
+    }},
+    {"YOLOv4 blocks: stopAt inner layers = finite differences there", [] {
+      Setup s = makeV4Setup(32);
+      // The depthwise conv with multiplier 2 (its output), and the input of the first slice.
+      for (int stop : {7, 10}) {
+        const auto grad = nativeBackward(s, Rule::Plain, stop, 2);
+        CHECK(grad.size() == std::size_t(s.n) * s.graph.shape(stop).elements());
+        checkAgainstFiniteDifferences(s, stop, grad, 40, 4 + std::uint64_t(stop));
+      }
+    }},
+    {"YOLOv4 blocks: guided = reference walk; differs from plain", [] {
+      Setup s = makeV4Setup(33);
+      const auto guided = nativeBackward(s, Rule::Guided, 0, 3);
+      CHECK(yst::relError(guided, referenceBackward(s, Rule::Guided)) < 1e-5);
+      CHECK(yst::relError(guided, nativeBackward(s, Rule::Plain, 0, 3)) > 1e-2);
+    }},
+    {"YOLOv4 blocks: results identical for 1, 2 and 3 threads", [] {
+      Setup s = makeV4Setup(34);
+      for (Rule rule : {Rule::Plain, Rule::Guided}) {
+        const auto a = nativeBackward(s, rule, 0, 1);
+        CHECK(a == nativeBackward(s, rule, 0, 2));
+        CHECK(a == nativeBackward(s, rule, 0, 3));
+      }
     }},
     {"results identical for 1, 2 and 4 threads", [] {
       Setup s = makeSetup(24);

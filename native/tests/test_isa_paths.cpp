@@ -1,7 +1,9 @@
 // Every CPU code path that can be forced (CpuOptions::isa, the binding's `isa` option), run
-// explicitly: the GEMM alone and a whole-model backward. The FMA paths (avx2, avx512) sum in
-// the same order, so they must agree bit for bit; the scalar path rounds each product
-// separately, so it agrees to float32 rounding. Paths this CPU or build lacks are skipped with
+// explicitly: the GEMM alone (plain and grouped), the depthwise kernel alone, and whole-model
+// backwards (the YOLOv3 blocks; the YOLOv4 blocks with mish, swish, grouped and depthwise convs
+// and slices). The FMA paths (avx2, avx512) sum in the same order, so they must agree bit for
+// bit; the scalar path rounds each product separately, so it agrees to float32 rounding. (Mish
+// and swish compute the same floats on every path: test_kernels.) Paths this CPU or build lacks are skipped with
 // the reason, and forcing one is refused saying it.
 #include <cstring>
 #include <string>
@@ -17,7 +19,7 @@ using namespace ys;
 
 namespace {
 
-std::vector<float> runGemm(Isa isa, const cpu::ConvGeometry& g, int n, const std::vector<float>& wt, const std::vector<float>& dy) {
+std::vector<float> runConv(Isa isa, const cpu::ConvGeometry& g, int n, const std::vector<float>& wt, const std::vector<float>& dy) {
   ThreadPool pool(2);
   cpu::PackedConvWeights packed(g, wt.data(), isa);
   CHECK(packed.isa() == isa);
@@ -64,6 +66,24 @@ void compare(const char* what, Isa a, Isa b, const std::vector<float>& x, const 
   }
 }
 
+/** Grouped (GEMM per group) and depthwise (direct kernel) convs. */
+std::vector<cpu::ConvGeometry> groupedCases() {
+  std::vector<cpu::ConvGeometry> out;
+  auto add = [&](int c, int h, int w, int o, int k, int s, Pads p, int groups) {
+    cpu::ConvGeometry g;
+    g.c = c, g.h = h, g.w = w, g.o = o, g.kh = g.kw = k, g.stride = s, g.pads = p, g.groups = groups;
+    g.oh = yst::outSize(h, k, s, p.top, p.bottom);
+    g.ow = yst::outSize(w, k, s, p.left, p.right);
+    out.push_back(g);
+  };
+  add(32, 26, 26, 64, 3, 1, {1, 1, 1, 1}, 4);
+  add(24, 19, 23, 12, 1, 1, {0, 0, 0, 0}, 3);
+  add(48, 40, 40, 48, 3, 1, {1, 1, 1, 1}, 48);   // depthwise
+  add(16, 33, 70, 32, 3, 2, {1, 1, 0, 0}, 16);   // depthwise, multiplier 2, stride 2
+  add(8, 9, 17, 8, 5, 1, {2, 1, 2, 3}, 8);       // depthwise 5x5, odd pads
+  return out;
+}
+
 std::vector<float> modelBackward(Isa isa, const yst::Problem& p) {
   CpuOptions options;
   options.threads = 2;
@@ -102,10 +122,34 @@ int main() {
         const auto wt = rng.floats(std::size_t(g.o) * g.c * g.kh * g.kw);
         const auto dy = rng.floats(std::size_t(2) * g.o * g.oh * g.ow);
         std::vector<std::vector<float>> results;
-        for (Isa isa : paths) results.push_back(runGemm(isa, g, 2, wt, dy));
+        for (Isa isa : paths) results.push_back(runConv(isa, g, 2, wt, dy));
         for (std::size_t a = 0; a < paths.size(); ++a)
           for (std::size_t b = a + 1; b < paths.size(); ++b) compare("gemm", paths[a], paths[b], results[a], results[b]);
       }
+    }},
+    {"grouped and depthwise convs: every available path against the others", [] {
+      const auto paths = availablePaths();
+      yst::Rng rng(12);
+      for (const auto& g : groupedCases()) {
+        const auto wt = rng.floats(std::size_t(g.o) * (g.c / g.groups) * g.kh * g.kw);
+        const auto dy = rng.floats(std::size_t(2) * g.o * g.oh * g.ow);
+        std::vector<std::vector<float>> results;
+        for (Isa isa : paths) results.push_back(runConv(isa, g, 2, wt, dy));
+        for (std::size_t a = 0; a < paths.size(); ++a)
+          for (std::size_t b = a + 1; b < paths.size(); ++b)
+            compare(cpu::isDepthwise(g) ? "depthwise" : "grouped", paths[a], paths[b], results[a], results[b]);
+      }
+    }},
+    {"model backward, YOLOv4 blocks: every available path against the others", [] {
+      const auto paths = availablePaths();
+      yst::Problem p = yst::smallYoloV4Problem(15, 32);
+      std::vector<std::vector<float>> results;
+      for (Isa isa : paths) {
+        results.push_back(modelBackward(isa, p));
+        std::printf("  ran %s\n", isaName(isa));
+      }
+      for (std::size_t a = 0; a < paths.size(); ++a)
+        for (std::size_t b = a + 1; b < paths.size(); ++b) compare("model v4", paths[a], paths[b], results[a], results[b]);
     }},
     {"model backward: every available path against the others", [] {
       const auto paths = availablePaths();

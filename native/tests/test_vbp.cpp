@@ -85,6 +85,28 @@ int main() {
       // The two images differ, so their maps must too.
       CHECK(!std::equal(out.begin(), out.begin() + 1024, out.begin() + 1024));
     }},
+    {"YOLOv4 blocks (grouped and depthwise convs, slices, mish, swish) = reference", [] {
+      Rng rng(33);
+      yst::TestGraph tg = yst::smallYoloV4(rng, 32);
+      const int n = 2;
+      std::vector<double> x(std::size_t(n) * tg.shape(0).elements());
+      for (auto& v : x) v = rng.uniform(0.0f, 1.0f);
+      const yst::Forward f = yst::forward(tg, n, x);
+      const VbpPlan plan = yst::vbpPlanFor(tg.desc);
+      // Slices send the mask unchanged; grouped convs the same transposed conv as any conv.
+      int slices = 0, grouped = 0;
+      for (const VbpStep& st : plan.steps) {
+        const NodeDesc& nd = tg.desc.nodes[std::size_t(st.node)];
+        if (nd.kind == NodeKind::Slice) slices += st.sends.size() == 1 && st.sends[0].op.kind == VbpOpKind::Identity;
+        if (nd.kind == NodeKind::Conv && nd.conv.groups > 1) grouped += st.sends[0].op.kind == VbpOpKind::OnesTransposedConv;
+      }
+      CHECK(slices == 2 && grouped == 5);
+      auto model = createCpuModel(tg.desc, {});
+      std::vector<float> out(std::size_t(n) * 32 * 32);
+      model->visualBackProp(plan, f.tape(), {out.data(), out.size()});
+      CHECK(yst::relError(out, referenceVbp(tg.desc, plan, f)) < 1e-5);
+      CHECK(*std::max_element(out.begin(), out.end()) == 1.0f);
+    }},
     {"by hand: 3x3 conv, leaky, head on a 4x4 input", [] {
       // mean map m (2 images); seed 1 * m; identity to the conv (normalised by max); the
       // conv sends the all-ones 3x3 transposed conv (pad 1): each pixel sums its 3x3
@@ -97,7 +119,7 @@ int main() {
       tg.yolo(a);
       yst::Forward f;
       f.batch = 1;
-      f.out.resize(4), f.signs.resize(4), f.logistic.resize(4), f.argmax.resize(4), f.mean.resize(4);
+      f.out.resize(4), f.signs.resize(4), f.output.resize(4), f.input.resize(4), f.argmax.resize(4), f.mean.resize(4);
       f.mean[std::size_t(a)] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};  // pixels (1,1)=1, (3,3)=2
       auto model = createCpuModel(tg.desc, {});
       std::vector<float> out(16);

@@ -55,6 +55,23 @@ int main() {
       CHECK(windowOutputSize(13, 2, 1, 0, 1) == 13);     // yolov3-tiny maxpool size 2 stride 1
       CHECK(windowOutputSize(5, 3, 1, 0, 0) == 3);
     }},
+    {"tapOutput equals brute force", [] {
+      for (int k = 1; k <= 5; ++k)
+        for (int s = 1; s <= 3; ++s)
+          for (int pad = 0; pad <= 3; ++pad)
+            for (int out = 1; out <= 7; ++out)
+              for (int i = 0; i < 12; ++i)
+                for (int tap = 0; tap < k; ++tap) {
+                  int want = -1;
+                  for (int o = 0; o < out; ++o)
+                    if (o * s - pad + tap == i) want = o;
+                  int got = -1;
+                  const bool found = tapOutput(i, tap, s, pad, out, got);
+                  CHECK_MSG(found == (want >= 0) && (!found || got == want), "k=%d s=%d pad=%d i=%d tap=%d", k, s, pad, i, tap);
+                }
+      CHECK(depthwiseFilter(3, 2, 1) == 7);
+      CHECK(depthwiseFilter(0, 1, 0) == 0);
+    }},
     {"argmaxInPlane", [] {
       CHECK(argmaxInPlane(5, 20));
       CHECK(argmaxInPlane(0, 20));

@@ -18,25 +18,33 @@
 
 namespace ys::cpu {
 
-/** Where CPU kernels run: a thread pool (a ThreadPool& converts implicitly). */
+/** Where CPU kernels run: a thread pool (a ThreadPool& converts implicitly), and the code path
+ *  of the kernels that have one per ISA (Auto: the best available; a Model passes its own). */
 struct Exec {
   ThreadPool& pool;
-  Exec(ThreadPool& p) : pool(p) {}  // NOLINT: implicit on purpose
+  Isa isa = Isa::Auto;
+  Exec(ThreadPool& p, Isa i = Isa::Auto) : pool(p), isa(i) {}  // NOLINT: implicit on purpose
 };
 
-/** One conv layer for one image: input [c,h,w] -> output [o,oh,ow]. */
+/** One conv layer for one image: input [c,h,w] -> output [o,oh,ow]; `groups` divides c and o
+ *  (filter f reads input channels [f/(o/groups) * c/groups, +c/groups)). */
 struct ConvGeometry {
   int c = 0, h = 0, w = 0;
   int o = 0, oh = 0, ow = 0;
   int kh = 1, kw = 1, stride = 1;
   Pads pads;
+  int groups = 1;
 };
 
-/** A conv's weights transposed (W^T, [c*kh*kw, o]) and packed into the panels of one ISA's
- *  GEMM micro-kernel. Built once per model. */
+/** A depthwise conv (groups = c > 1): filter ch*M + m reads input channel ch, M = o / c. */
+inline bool isDepthwise(const ConvGeometry& g) { return g.groups > 1 && g.groups == g.c; }
+
+/** A conv's weights prepared once per model for one ISA's kernels: for plain and grouped convs
+ *  each group's W^T ([c/groups*kh*kw, o/groups]) packed into the panels of the GEMM
+ *  micro-kernel; for depthwise convs the OIHW weights as they are (a direct kernel, no GEMM). */
 class PackedConvWeights {
  public:
-  /** oihw: o*c*kh*kw floats. isa: Auto or one available (else throws Unsupported). */
+  /** oihw: o*(c/groups)*kh*kw floats. isa: Auto or one available (else throws Unsupported). */
   PackedConvWeights(const ConvGeometry& geometry, const float* oihw, Isa isa);
   ~PackedConvWeights();
   PackedConvWeights(PackedConvWeights&&) noexcept;
@@ -53,16 +61,25 @@ class PackedConvWeights {
   std::unique_ptr<Impl> impl_;
 };
 
-/** dx [n,c,h,w] (+)= conv backward-data of dy [n,o,oh,ow]: dx = col2im(W^T . dy).
- *  Deterministic: the summation order does not depend on the thread count. */
+/** dx [n,c,h,w] (+)= conv backward-data of dy [n,o,oh,ow]: per group dx = col2im(W^T . dy),
+ *  or, for a depthwise conv, the direct sum over each input channel's own filters. Runs on the
+ *  weights' ISA (exec.isa is not used). Deterministic: the summation order (README) does not
+ *  depend on the thread count. */
 void convBackwardData(Exec exec, const PackedConvWeights& weights, int n, const float* dy, float* dx,
                       bool accumulate);
 
-/** Activation backward over `count` elements (any layout, same for all arrays).
- *  Leaky/Relu read `signs` (1 = input > 0); Logistic reads `logistic` (its output). */
+/** What an activation's backward reads from the tape (each null where its kind reads nothing). */
+struct ActivationSaved {
+  const std::uint8_t* signs = nullptr;  // leaky, relu: 1 = input > 0
+  const float* output = nullptr;        // logistic: its output s
+  const float* input = nullptr;         // mish, swish: its input x
+};
+
+/** Activation backward over `count` elements (any layout, same for all arrays), under `rule`
+ *  (graph.h). Mish and swish run on exec.isa's code path; every path computes the same floats
+ *  (src/common/activation_math.h). */
 void activationBackward(Exec exec, const ActivationParams& activation, Rule rule, std::int64_t count,
-                        const float* g, const std::uint8_t* signs, const float* logistic, float* dx,
-                        bool accumulate);
+                        const float* g, const ActivationSaved& saved, float* dx, bool accumulate);
 
 /** Maxpool backward: dx [n,c,h,w] (+)= scatter-add of g [n,c,oh,ow] to the argmax indices,
  *  each the offset iy*w + ix of the winning pixel within its own (n, c) plane of h*w. An
@@ -79,6 +96,12 @@ void upsampleBackward(Exec exec, int n, int c, int h, int w, int factor, const f
  *  g [n,cTotal,hw]. With c0 = 0, cCount = cTotal it is the add / identity pass. */
 void channelSliceBackward(Exec exec, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g,
                           float* dx, bool accumulate);
+
+/** Slice backward (a node keeping channels [c0, c0+cCount) of its input): dx [n,cTotal,hw]
+ *  channels [c0, c0+cCount) (+)= g [n,cCount,hw]; the other channels are zeroed (accumulate
+ *  false) or left as they are (accumulate true). */
+void sliceBackward(Exec exec, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g, float* dx,
+                   bool accumulate);
 
 // ---- layouts at the edges of a backward ------------------------------------------------
 

@@ -15,13 +15,15 @@
 
 namespace ys {
 
-enum class NodeKind : std::uint8_t { Input, Conv, Activation, MaxPool, Upsample, Concat, Add, Yolo };
-enum class Activation : std::uint8_t { Leaky, Linear, Logistic, Relu };
+enum class NodeKind : std::uint8_t { Input, Conv, Activation, MaxPool, Upsample, Concat, Slice, Add, Yolo };
+enum class Activation : std::uint8_t { Leaky, Linear, Logistic, Relu, Mish, Swish };
 
-/** How the backward pass treats activations (as in runtime-tfjs):
- *  Plain : leaky g_in = g_out * (x > 0 ? 1 : alpha); relu g_out * [x > 0];
- *          logistic g_out * s * (1 - s); linear g_out.
- *  Guided: leaky and relu g_in = max(g_out, 0) * [x > 0]; logistic and linear as Plain. */
+/** How the backward pass treats activations (as in runtime-tfjs; docs/guided-backprop.md):
+ *  Plain : g_in = g_out * f'(x): leaky (x > 0 ? 1 : alpha); relu [x > 0]; logistic s * (1 - s);
+ *          linear 1; mish tanh(sp) + x * (1 - tanh(sp)^2) * sigmoid(x), sp = softplus(x);
+ *          swish s + x * s * (1 - s), s = sigmoid(x).
+ *  Guided: at the rectifiers (leaky, relu, mish, swish) g_in = max(g_out, 0) * f'(x) * [x > 0]
+ *          (for leaky and relu: max(g_out, 0) * [x > 0]); logistic and linear as Plain. */
 enum class Rule : std::uint8_t { Plain, Guided };
 
 /** Layout of the tensors a caller hands to or takes from a backward (head gradients, the
@@ -52,9 +54,13 @@ struct ConvParams {
   int kw = 1;
   int stride = 1;
   Pads pads;
-  /** OIHW, filters*channels*kh*kw floats, batch norm folded. Copied (repacked) by Model
-   *  creation: the memory only has to live until createCpuModel returns. Bias is not needed
-   *  by any backward pass, so it is not passed. */
+  /** Grouped convolution: channels and filters split into `groups` equal parts, part g of the
+   *  output reading only part g of the input. 1: a plain conv; = channels: depthwise (filter
+   *  c*M + m reads input channel c, M = filters / channels). Divides channels and filters. */
+  int groups = 1;
+  /** OIHW with I = channels / groups: filters*(channels/groups)*kh*kw floats, batch norm
+   *  folded. Copied (repacked) by Model creation: the memory only has to live until
+   *  createCpuModel returns. Bias is not needed by any backward pass, so it is not passed. */
   ConstSpan<float> weights;
 };
 
@@ -71,6 +77,12 @@ struct MaxPoolParams {
   Pads pads;
 };
 
+/** Channels [start, start + count) of the single input (darknet's channel-split route). */
+struct SliceParams {
+  int start = 0;
+  int count = 1;
+};
+
 struct NodeDesc {
   std::string name;  // for messages: "layer 'conv_12': ..."
   NodeKind kind = NodeKind::Input;
@@ -80,6 +92,7 @@ struct NodeDesc {
   ActivationParams activation;  // kind == Activation
   MaxPoolParams maxpool;        // kind == MaxPool
   int upsampleFactor = 2;       // kind == Upsample (nearest, integer)
+  SliceParams slice;            // kind == Slice
 };
 
 struct GraphDesc {

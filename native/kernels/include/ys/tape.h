@@ -5,7 +5,8 @@
 // Layouts (N = batch, per-node shapes from GraphDesc, all NCHW, row-major):
 //   Activation Leaky/Relu : signs    uint8 [N,C,H,W] of the activation's INPUT, 1 = x > 0,
 //                           0 otherwise (ONNX bool tensors have exactly this layout).
-//   Activation Logistic   : logistic float [N,C,H,W], the activation's OUTPUT s = sigmoid(x).
+//   Activation Logistic   : output   float [N,C,H,W], the activation's OUTPUT s = sigmoid(x).
+//   Activation Mish/Swish : input    float [N,C,H,W], the activation's INPUT x.
 //   MaxPool               : argmax   int32 [N,C,oh,ow]: for each pooled output, the offset
 //                           y*W + x of the winning input pixel within its own (n, c) plane
 //                           of the H x W input (what core's ONNX export records; checked).
@@ -21,7 +22,8 @@ namespace ys {
 
 struct NodeTape {
   ConstSpan<std::uint8_t> signs;
-  ConstSpan<float> logistic;
+  ConstSpan<float> output;
+  ConstSpan<float> input;
   ConstSpan<std::int32_t> argmax;
   ConstSpan<float> mean;
 };

@@ -48,6 +48,20 @@ YS_HD inline Range validOutputsForTap(int offset, int s, int padBefore, int size
   return Range{first, last};
 }
 
+/** The output position o whose window's tap k reads input position i (o*s - padBefore + k = i),
+ *  when there is one in [0, outSize): how a conv's backward finds, for one input element, the
+ *  output element each tap contributes. */
+YS_HD inline bool tapOutput(int i, int k, int s, int padBefore, int outSize, int& o) {
+  const int r = i + padBefore - k;
+  if (r < 0 || r % s != 0) return false;
+  o = r / s;
+  return o < outSize;
+}
+
+/** Depthwise conv (groups = channels, M = filters / channels filters per channel): the filter
+ *  m of input channel `channel`, as darknet and ONNX order them. */
+YS_HD inline int depthwiseFilter(int channel, int multiplier, int m) { return channel * multiplier + m; }
+
 /** Whether a maxpool argmax (the offset iy*W + ix within its own (n, c) plane of `planeSize`
  *  pixels, as the export records it) lies in that plane. */
 YS_HD inline bool argmaxInPlane(std::int64_t index, std::int64_t planeSize) { return index >= 0 && index < planeSize; }

@@ -1,16 +1,19 @@
-// Conv backward-data: dx = col2im(W^T . dy), per image.
+// Conv backward-data: dx = col2im(W^T . dy), per image and group. Depthwise convs (groups =
+// channels) take a direct kernel instead (depthwise_backward.cpp): no GEMM.
 //
-// GEMM: cols[K x P] = A[K x O] . B[O x P] with A = W^T (K = c*kh*kw rows, row r = (ci*kh +
-// ky)*kw + kx, as in OIHW), B = dy of one image (P = oh*ow columns). It is never formed
-// whole: the output rows are cut into bands (B column ranges) and the A rows into blocks of
-// whole input channels. One task = (band, block): a cache-blocked GEMM into a per-thread tile,
-// then col2im of that tile straight into dx while it is hot in cache.
+// GEMM: cols[K x P] = A[K x O] . B[O x P] with A = W^T of one group (K = c/G*kh*kw rows, row
+// r = (ci*kh + ky)*kw + kx, as in OIHW; O = o/G), B = that group's dy of one image (P = oh*ow
+// columns). A grouped conv is G such GEMMs on the weights of each group alone (no zeros for the
+// channels a filter does not read); groups = 1 is the plain conv. It is never formed whole:
+// the output rows are cut into bands (B column ranges) and the A rows into blocks of whole
+// input channels. One task = (group, band, block): a cache-blocked GEMM into a per-thread
+// tile, then col2im of that tile straight into dx while it is hot in cache.
 //
-// No two tasks that run at the same time write the same dx element: different blocks own
-// different channels, and bands run in two phases (even, then odd) with bands at least as
-// tall as the rows two neighbouring windows share. The order in which contributions reach
-// each dx element is therefore fixed (phase, then tap (ky, kx), then oy) whatever the number
-// of threads: results are deterministic.
+// No two tasks that run at the same time write the same dx element: different groups and
+// blocks own different channels, and bands run in two phases (even, then odd) with bands at
+// least as tall as the rows two neighbouring windows share. The order in which contributions
+// reach each dx element is therefore fixed (phase, then tap (ky, kx), then oy) whatever the
+// number of threads: results are deterministic.
 //
 // Blocking (BLIS-style): A is packed once per model into MR-row panels, B per band into
 // NR-column panels; the KC loop over O keeps an A block in L2 and a B micro-panel in L1.
@@ -22,7 +25,8 @@
 
 #include "common/window_math.h"
 #include "cpu/aligned_buffer.h"
-#include "cpu/micro_kernel.h"
+#include "cpu/depthwise_backward.h"
+#include "cpu/isa_kernels.h"
 #include "ys/cpu_kernels.h"
 #include "ys/status.h"
 
@@ -36,44 +40,64 @@ constexpr int kBandColumns = 384;  // target B columns per band (whole output ro
 
 struct PackedConvWeights::Impl {
   ConvGeometry g;
-  const MicroKernel* mk = nullptr;
+  const IsaKernels* k = nullptr;
+  bool depthwise = false;     // packed holds the OIHW weights as they are
   int taps = 1;               // kh * kw
+  int cg = 0;                 // input channels per group
+  int og = 0;                 // filters per group
   int channelsPerBlock = 1;
-  int blocks = 0;
-  std::vector<std::size_t> blockOffset;  // into packed, per block
+  int blocks = 0;             // per group
+  std::vector<std::size_t> blockOffset;  // into one group's panels, per block
+  std::size_t groupFloats = 0;           // one group's panels
   AlignedFloats packed;
   std::size_t packedSize = 0;
 };
 
 PackedConvWeights::PackedConvWeights(const ConvGeometry& g, const float* oihw, Isa isa) : impl_(new Impl) {
   Impl& p = *impl_;
-  p.g = g;
-  p.mk = &microKernelFor(isa);
-  const int mr = p.mk->mr;
-  p.taps = g.kh * g.kw;
-  p.channelsPerBlock = std::max(1, (kBlockRows + p.taps / 2) / p.taps);
-  p.blocks = (g.c + p.channelsPerBlock - 1) / p.channelsPerBlock;
-  const std::int64_t k = std::int64_t(g.c) * p.taps;
-  std::size_t total = 0;
-  for (int b = 0; b < p.blocks; ++b) {
-    const int channels = std::min(p.channelsPerBlock, g.c - b * p.channelsPerBlock);
-    const int panels = (channels * p.taps + mr - 1) / mr;
-    p.blockOffset.push_back(total);
-    total += std::size_t(panels) * mr * g.o;
+  if (g.groups < 1 || g.c % g.groups != 0 || g.o % g.groups != 0) {
+    throw Error(ErrorCode::InvalidArgument, "cpu kernels: groups " + std::to_string(g.groups) + " does not divide " +
+                                                std::to_string(g.c) + " channels and " + std::to_string(g.o) + " filters");
   }
-  p.packed.resize(std::max<std::size_t>(total, 1));
-  p.packedSize = total;
-  // Panel layout: for each o, MR consecutive rows of W^T (zero rows pad the last panel).
+  p.g = g;
+  p.k = &kernelsFor(isa);
+  p.taps = g.kh * g.kw;
+  p.cg = g.c / g.groups;
+  p.og = g.o / g.groups;
+  if (isDepthwise(g)) {
+    p.depthwise = true;
+    p.packedSize = std::size_t(g.o) * p.taps;
+    p.packed.resize(p.packedSize);
+    std::memcpy(p.packed.data(), oihw, p.packedSize * sizeof(float));
+    return;
+  }
+  const int mr = p.k->mr;
+  p.channelsPerBlock = std::max(1, (kBlockRows + p.taps / 2) / p.taps);
+  p.blocks = (p.cg + p.channelsPerBlock - 1) / p.channelsPerBlock;
+  const std::int64_t k = std::int64_t(p.cg) * p.taps;  // weights per filter
   for (int b = 0; b < p.blocks; ++b) {
-    const int channels = std::min(p.channelsPerBlock, g.c - b * p.channelsPerBlock);
-    const int rows = channels * p.taps;
-    const std::int64_t rowStart = std::int64_t(b) * p.channelsPerBlock * p.taps;
-    float* dst = p.packed.data() + p.blockOffset[std::size_t(b)];
-    for (int panel = 0; panel * mr < rows; ++panel) {
-      for (int o = 0; o < g.o; ++o) {
-        for (int i = 0; i < mr; ++i) {
-          const int r = panel * mr + i;
-          *dst++ = r < rows ? oihw[std::int64_t(o) * k + rowStart + r] : 0.0f;
+    const int channels = std::min(p.channelsPerBlock, p.cg - b * p.channelsPerBlock);
+    const int panels = (channels * p.taps + mr - 1) / mr;
+    p.blockOffset.push_back(p.groupFloats);
+    p.groupFloats += std::size_t(panels) * mr * p.og;
+  }
+  p.packedSize = p.groupFloats * std::size_t(g.groups);
+  p.packed.resize(std::max<std::size_t>(p.packedSize, 1));
+  // Panel layout: per group, per block, for each o of the group, MR consecutive rows of the
+  // group's W^T (zero rows pad the last panel).
+  for (int group = 0; group < g.groups; ++group) {
+    const float* w = oihw + std::int64_t(group) * p.og * k;
+    for (int b = 0; b < p.blocks; ++b) {
+      const int channels = std::min(p.channelsPerBlock, p.cg - b * p.channelsPerBlock);
+      const int rows = channels * p.taps;
+      const std::int64_t rowStart = std::int64_t(b) * p.channelsPerBlock * p.taps;
+      float* dst = p.packed.data() + std::size_t(group) * p.groupFloats + p.blockOffset[std::size_t(b)];
+      for (int panel = 0; panel * mr < rows; ++panel) {
+        for (int o = 0; o < p.og; ++o) {
+          for (int i = 0; i < mr; ++i) {
+            const int r = panel * mr + i;
+            *dst++ = r < rows ? w[std::int64_t(o) * k + rowStart + r] : 0.0f;
+          }
         }
       }
     }
@@ -84,7 +108,7 @@ PackedConvWeights::~PackedConvWeights() = default;
 PackedConvWeights::PackedConvWeights(PackedConvWeights&&) noexcept = default;
 PackedConvWeights& PackedConvWeights::operator=(PackedConvWeights&&) noexcept = default;
 const ConvGeometry& PackedConvWeights::geometry() const { return impl_->g; }
-Isa PackedConvWeights::isa() const { return impl_->mk->isa; }
+Isa PackedConvWeights::isa() const { return impl_->k->isa; }
 std::size_t PackedConvWeights::bytes() const { return impl_->packedSize * sizeof(float); }
 
 namespace {
@@ -105,8 +129,9 @@ Bands planBands(const ConvGeometry& g, int nr) {
   return Bands{rows, count, panelsMax};
 }
 
-/** B panels of one band: for each NR panel, for each o, NR columns (zero beyond the band). */
-void packBand(const ConvGeometry& g, int nr, const float* dy, int band, const Bands& bands, float* dst) {
+/** B panels of one band of one group's dy (og channels from `dy`): for each NR panel, for each
+ *  o, NR columns (zero beyond the band). */
+void packBand(const ConvGeometry& g, int og, int nr, const float* dy, int band, const Bands& bands, float* dst) {
   const std::int64_t p = std::int64_t(g.oh) * g.ow;
   const int firstRow = band * bands.rows;
   const int rows = std::min(bands.rows, g.oh - firstRow);
@@ -116,7 +141,7 @@ void packBand(const ConvGeometry& g, int nr, const float* dy, int band, const Ba
   for (int jp = 0; jp < panels; ++jp) {
     const int j0 = jp * nr;
     const int width = std::min(nr, cols - j0);
-    for (int o = 0; o < g.o; ++o) {
+    for (int o = 0; o < og; ++o) {
       const float* src = dy + std::int64_t(o) * p + col0 + j0;
       // Inline loops, not memcpy: each copy is only NR floats (one or two cache lines).
       if (width == nr) {
@@ -129,13 +154,13 @@ void packBand(const ConvGeometry& g, int nr, const float* dy, int band, const Ba
   }
 }
 
-/** dx[channels of block] += col2im of tile rows (one band). */
 /** A 1x1, stride 1, unpadded conv: col2im is a copy, each dx element gets exactly one value. */
 bool isPointwise(const ConvGeometry& g) {
   return g.kh == 1 && g.kw == 1 && g.stride == 1 && g.pads.top == 0 && g.pads.left == 0 && g.pads.bottom == 0 &&
          g.pads.right == 0;
 }
 
+/** dx[channel0, channel0 + channels) (+)= col2im of the tile's rows (one band). */
 void col2imTile(const ConvGeometry& g, int taps, int channel0, int channels, int firstRow, int rows,
                 const float* tile, int ldc, float* dx, bool overwrite) {
   const int s = g.stride;
@@ -176,13 +201,17 @@ void convBackwardData(Exec exec, const PackedConvWeights& weights, int n, const 
   ThreadPool& pool = exec.pool;
   const PackedConvWeights::Impl& p = weights.impl();
   const ConvGeometry& g = p.g;
-  const int mr = p.mk->mr, nr = p.mk->nr;
+  if (p.depthwise) {
+    depthwiseBackwardData(pool, g, p.packed.data(), *p.k, n, dy, dx, accumulate);
+    return;
+  }
+  const int mr = p.k->mr, nr = p.k->nr, og = p.og;
   const std::int64_t inPlane = std::int64_t(g.h) * g.w, inImage = inPlane * g.c;
-  const std::int64_t outImage = std::int64_t(g.o) * g.oh * g.ow;
+  const std::int64_t outPlane = std::int64_t(g.oh) * g.ow, outImage = std::int64_t(g.o) * outPlane;
   const Bands bands = planBands(g, nr);
-  const std::size_t bandFloats = std::size_t(bands.panelsMax) * nr * g.o;
+  const std::size_t bandFloats = std::size_t(bands.panelsMax) * nr * og;
   // Tasks of one band run back to back (block is the fastest index), so a thread that packed
-  // a band's B panels keeps them for its next task of the same band and call.
+  // a band's B panels keeps them for its next task of the same group, band and call.
   static std::atomic<std::uint64_t> calls{0};
   const std::uint64_t call = ++calls;
 
@@ -198,42 +227,43 @@ void convBackwardData(Exec exec, const PackedConvWeights& weights, int n, const 
     float* dxImage = dx + image * inImage;
     for (int phase = 0; phase < 2; ++phase) {
       const int bandsInPhase = (bands.count - phase + 1) / 2;
-      pool.parallelFor(std::int64_t(bandsInPhase) * p.blocks, [&](std::int64_t task) {
-        const int band = phase + 2 * int(task / p.blocks);
+      const std::int64_t perGroup = std::int64_t(bandsInPhase) * p.blocks;
+      pool.parallelFor(perGroup * g.groups, [&](std::int64_t task) {
+        const int group = int(task / perGroup);
+        const int band = phase + 2 * int((task % perGroup) / p.blocks);
         const int block = int(task % p.blocks);
         const int firstRow = band * bands.rows;
         const int rows = std::min(bands.rows, g.oh - firstRow);
         const int cols = rows * g.ow;
         const int panelsB = (cols + nr - 1) / nr;
         const int ldc = panelsB * nr;
-        const int channel0 = block * p.channelsPerBlock;
-        const int channels = std::min(p.channelsPerBlock, g.c - channel0);
+        const int channel0 = block * p.channelsPerBlock;  // within the group
+        const int channels = std::min(p.channelsPerBlock, p.cg - channel0);
         const int panelsA = (channels * p.taps + mr - 1) / mr;
         // Per-thread scratch kept between calls (no page faults after the first call): the
         // band's packed B panels and the GEMM tile of at most kBlockRows+MR rows.
         thread_local AlignedFloats packedB, tile;
         thread_local std::uint64_t packedCall = 0;
-        thread_local int packedImage = -1, packedBand = -1;
-        if (packedCall != call || packedImage != image || packedBand != band) {
+        thread_local int packedImage = -1, packedGroup = -1, packedBand = -1;
+        if (packedCall != call || packedImage != image || packedGroup != group || packedBand != band) {
           packedB.resize(bandFloats);
-          packBand(g, nr, dyImage, band, bands, packedB.data());
-          packedCall = call, packedImage = image, packedBand = band;
+          packBand(g, og, nr, dyImage + std::int64_t(group) * og * outPlane, band, bands, packedB.data());
+          packedCall = call, packedImage = image, packedGroup = group, packedBand = band;
         }
         tile.resize(std::size_t(panelsA) * mr * ldc);
-        const float* aBlock = p.packed.data() + p.blockOffset[std::size_t(block)];
+        const float* aBlock = p.packed.data() + std::size_t(group) * p.groupFloats + p.blockOffset[std::size_t(block)];
         const float* bBand = packedB.data();
-        for (int k0 = 0; k0 < g.o; k0 += kKc) {
-          const int kc = std::min(kKc, g.o - k0);
+        for (int k0 = 0; k0 < og; k0 += kKc) {
+          const int kc = std::min(kKc, og - k0);
           for (int jp = 0; jp < panelsB; ++jp) {
-            const float* bPanel = bBand + (std::size_t(jp) * g.o + k0) * nr;
+            const float* bPanel = bBand + (std::size_t(jp) * og + k0) * nr;
             for (int ip = 0; ip < panelsA; ++ip) {
-              const float* aPanel = aBlock + (std::size_t(ip) * g.o + k0) * mr;
-              p.mk->run(kc, aPanel, bPanel, tile.data() + std::size_t(ip) * mr * ldc + std::size_t(jp) * nr, ldc,
-                        k0 > 0);
+              const float* aPanel = aBlock + (std::size_t(ip) * og + k0) * mr;
+              p.k->gemm(kc, aPanel, bPanel, tile.data() + std::size_t(ip) * mr * ldc + std::size_t(jp) * nr, ldc, k0 > 0);
             }
           }
         }
-        col2imTile(g, p.taps, channel0, channels, firstRow, rows, tile.data(), ldc, dxImage, overwrite);
+        col2imTile(g, p.taps, group * p.cg + channel0, channels, firstRow, rows, tile.data(), ldc, dxImage, overwrite);
       });
     }
   }

@@ -2,7 +2,7 @@
 // 16 ymm registers. Compiled with -mavx2 -mfma; called only when the CPU has both.
 #include <immintrin.h>
 
-#include "cpu/micro_kernel.h"
+#include "cpu/isa_kernels.h"
 
 namespace ys::cpu {
 

@@ -2,7 +2,7 @@
 // 32 zmm registers. Compiled with -mavx512f -mfma; called only when the CPU has avx512f.
 #include <immintrin.h>
 
-#include "cpu/micro_kernel.h"
+#include "cpu/isa_kernels.h"
 
 namespace ys::cpu {
 

@@ -1,5 +1,5 @@
 // Plain C++ micro-kernel (any CPU). Same tile as the AVX2 one so the packing is shared.
-#include "cpu/micro_kernel.h"
+#include "cpu/isa_kernels.h"
 
 namespace ys::cpu {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "cpu/micro_kernel.h"
+#include "cpu/isa_kernels.h"
 #include "ys/status.h"
 
 namespace ys {
@@ -137,13 +137,13 @@ std::string cpuFeaturesDetected() {
 
 namespace cpu {
 
-const MicroKernel& microKernelFor(Isa requested) {
-  static const MicroKernel scalar{Isa::Scalar, 6, 16, microKernelScalar6x16};
+const IsaKernels& kernelsFor(Isa requested) {
+  static const IsaKernels scalar{Isa::Scalar, 6, 16, microKernelScalar6x16, depthwiseRowScalar, smoothRectifierScalar};
 #if defined(YS_HAVE_AVX2)
-  static const MicroKernel avx2{Isa::Avx2, 6, 16, microKernelAvx2_6x16};
+  static const IsaKernels avx2{Isa::Avx2, 6, 16, microKernelAvx2_6x16, depthwiseRowAvx2, smoothRectifierAvx2};
 #endif
 #if defined(YS_HAVE_AVX512)
-  static const MicroKernel avx512{Isa::Avx512, 12, 32, microKernelAvx512_12x32};
+  static const IsaKernels avx512{Isa::Avx512, 12, 32, microKernelAvx512_12x32, depthwiseRowAvx512, smoothRectifierAvx512};
 #endif
   const Isa isa = resolveIsa(requested);
   if (!isaAvailable(isa)) {

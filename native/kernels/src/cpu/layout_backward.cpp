@@ -1,5 +1,7 @@
-// Backward of the ops that only move data: nearest upsample (block sums) and concat (channel
-// slices; with the full range also the add / identity pass).
+// Backward of the ops that only move data: nearest upsample (block sums), concat (channel
+// slices; with the full range also the add / identity pass) and slice (the inverse: the
+// gradient placed at its channels of the input).
+#include <algorithm>
 #include <cstring>
 
 #include "ys/cpu_kernels.h"
@@ -48,6 +50,31 @@ void channelSliceBackward(Exec exec, int n, int cTotal, int c0, int cCount, std:
       i += run;
     }
   });
+}
+
+void sliceBackward(Exec exec, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g, float* dx,
+                   bool accumulate) {
+  ThreadPool& pool = exec.pool;
+  // One unit = one channel plane of dx: a plane of the slice gets g's plane, any other plane
+  // zeros (or is left as it is when accumulating).
+  pool.parallelRange(std::int64_t(n) * cTotal, std::max<std::int64_t>(1, (1 << 15) / std::max<std::int64_t>(hw, 1)),
+                     [&](std::int64_t b, std::int64_t e) {
+                       for (std::int64_t plane = b; plane < e; ++plane) {
+                         const std::int64_t image = plane / cTotal;
+                         const int c = int(plane % cTotal);
+                         float* dst = dx + plane * hw;
+                         if (c < c0 || c >= c0 + cCount) {
+                           if (!accumulate) std::memset(dst, 0, sizeof(float) * std::size_t(hw));
+                           continue;
+                         }
+                         const float* src = g + (image * cCount + (c - c0)) * hw;
+                         if (accumulate) {
+                           for (std::int64_t k = 0; k < hw; ++k) dst[k] += src[k];
+                         } else {
+                           std::memcpy(dst, src, sizeof(float) * std::size_t(hw));
+                         }
+                       }
+                     });
 }
 
 }  // namespace ys::cpu

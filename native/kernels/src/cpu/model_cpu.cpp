@@ -25,7 +25,7 @@ class CpuBackend {
   Buffer take(std::size_t floats) { return buffers_.take(floats); }
   void give(Buffer&& b) { buffers_.give(std::move(b)); }
   static float* data(Buffer& b) { return b.data(); }
-  cpu::Exec exec() { return cpu::Exec(*pool_); }
+  cpu::Exec exec() { return cpu::Exec(*pool_, isa_); }
 
   /** Host memory is read in place. */
   template <typename T>

@@ -1,7 +1,8 @@
-// Conv backward-data on the GPU: cols = W^T . dy (a shared-memory tiled SGEMM), then col2im
-// gathers each dx element from the columns of the taps that read it (no atomics, so the
+// Conv backward-data on the GPU, per group: cols = W^T . dy (a shared-memory tiled SGEMM), then
+// col2im gathers each dx element from the columns of the taps that read it (no atomics, so the
 // result does not depend on scheduling). 1x1 stride-1 unpadded convs skip col2im: their
-// columns are dx itself.
+// columns are dx itself. Depthwise convs (groups = channels) skip the GEMM: one thread per dx
+// element sums its channel's taps directly, in the CPU kernel's order.
 #include <algorithm>
 
 #include "common/window_math.h"
@@ -92,6 +93,39 @@ __global__ void col2imKernel(cpu::ConvGeometry g, const float* __restrict__ cols
   }
 }
 
+/** Depthwise: dx[image, ch, y, x] (+)= sum over m, ky, kx (in that order, FMA from zero, a tap
+ *  outside dy adding w * 0 as on the CPU) of w[ch*M + m, ky, kx] * dy[image, ch*M + m, oy, ox]. */
+__global__ void depthwiseKernel(cpu::ConvGeometry g, int n, const float* __restrict__ w, const float* __restrict__ dy,
+                                float* __restrict__ dx, bool accumulate) {
+  const std::int64_t total = std::int64_t(n) * g.c * g.h * g.w;
+  const int multiplier = g.o / g.c, taps = g.kh * g.kw;
+  const std::int64_t outPlane = std::int64_t(g.oh) * g.ow;
+  for (std::int64_t i = blockIdx.x * std::int64_t(blockDim.x) + threadIdx.x; i < total;
+       i += std::int64_t(gridDim.x) * blockDim.x) {
+    const int x = int(i % g.w);
+    const int y = int((i / g.w) % g.h);
+    const std::int64_t plane = i / (std::int64_t(g.w) * g.h);
+    const int ch = int(plane % g.c);
+    const std::int64_t image = plane / g.c;
+    float acc = 0.0f;
+    for (int m = 0; m < multiplier; ++m) {
+      const int filter = common::depthwiseFilter(ch, multiplier, m);
+      const float* wf = w + std::int64_t(filter) * taps;
+      const float* dyPlane = dy + (image * g.o + filter) * outPlane;
+      for (int ky = 0; ky < g.kh; ++ky) {
+        int oy;
+        if (!common::tapOutput(y, ky, g.stride, g.pads.top, g.oh, oy)) continue;
+        for (int kx = 0; kx < g.kw; ++kx) {
+          int ox;
+          const float v = common::tapOutput(x, kx, g.stride, g.pads.left, g.ow, ox) ? dyPlane[std::int64_t(oy) * g.ow + ox] : 0.0f;
+          acc = fmaf(wf[ky * g.kw + kx], v, acc);
+        }
+      }
+    }
+    dx[i] = accumulate ? dx[i] + acc : acc;
+  }
+}
+
 __global__ void transposeKernel(int rows, int cols, const float* __restrict__ in, float* __restrict__ out) {
   const std::int64_t total = std::int64_t(rows) * cols;
   for (std::int64_t i = blockIdx.x * std::int64_t(blockDim.x) + threadIdx.x; i < total;
@@ -121,24 +155,67 @@ void transposeWeights(Stream on, int o, int k, const float* oihw, float* wT) {
   YS_CUDA_CHECK_LAUNCH("transposeWeights");
 }
 
-void convBackwardData(Stream on, const cpu::ConvGeometry& g, const float* wT, int n, const float* dy,
-                      float* dx, bool accumulate, float* cols) {
+namespace {
+bool isPointwise(const cpu::ConvGeometry& g) {
+  return g.kh == 1 && g.kw == 1 && g.stride == 1 && g.pads.top == 0 && g.pads.left == 0 && g.pads.bottom == 0 &&
+         g.pads.right == 0;
+}
+}  // namespace
+
+std::size_t convWeightsFloats(const cpu::ConvGeometry& g) {
+  return std::size_t(g.o) * std::size_t(g.c / g.groups) * std::size_t(g.kh) * std::size_t(g.kw);
+}
+
+std::size_t convColsFloats(const cpu::ConvGeometry& g) {
+  if (cpu::isDepthwise(g) || isPointwise(g)) return 0;
+  return std::size_t(g.c / g.groups) * std::size_t(g.kh) * std::size_t(g.kw) * std::size_t(g.oh) * std::size_t(g.ow);
+}
+
+void prepareConvWeights(Stream on, const cpu::ConvGeometry& g, const float* oihw, float* weights) {
+  if (cpu::isDepthwise(g)) {
+    YS_CUDA_CHECK(cudaMemcpyAsync(weights, oihw, convWeightsFloats(g) * sizeof(float), cudaMemcpyDeviceToDevice, on.stream));
+    return;
+  }
+  const int og = g.o / g.groups, k = g.c / g.groups * g.kh * g.kw;
+  for (int group = 0; group < g.groups; ++group) {
+    const std::size_t offset = std::size_t(group) * og * k;
+    transposeWeights(on, og, k, oihw + offset, weights + offset);
+  }
+}
+
+void convBackwardData(Stream on, const cpu::ConvGeometry& g, const float* weights, int n, const float* dy, float* dx,
+                      bool accumulate, float* cols) {
   const cudaStream_t stream = on.stream;
-  const int K = g.c * g.kh * g.kw;
+  if (cpu::isDepthwise(g)) {
+    const std::int64_t total = std::int64_t(n) * g.c * g.h * g.w;
+    if (total == 0) return;
+    depthwiseKernel<<<gridFor(total, 256), 256, 0, stream>>>(g, n, weights, dy, dx, accumulate);
+    YS_CUDA_CHECK_LAUNCH("depthwise conv backward");
+    return;
+  }
+  const int cg = g.c / g.groups, og = g.o / g.groups;
+  const int K = cg * g.kh * g.kw;
   const int P = g.oh * g.ow;
-  const bool direct = g.kh == 1 && g.kw == 1 && g.stride == 1 && g.pads.top == 0 && g.pads.left == 0 &&
-                      g.pads.bottom == 0 && g.pads.right == 0;
+  const bool direct = isPointwise(g);
+  // col2im of one group: the geometry of its own channels.
+  cpu::ConvGeometry group = g;
+  group.c = cg;
+  group.o = og;
+  group.groups = 1;
   const std::int64_t inImage = std::int64_t(g.c) * g.h * g.w, outImage = std::int64_t(g.o) * P;
   for (int image = 0; image < n; ++image) {
-    const float* dyi = dy + image * outImage;
-    float* dxi = dx + image * inImage;
-    if (direct) {
-      sgemm(stream, K, P, g.o, wT, dyi, dxi, accumulate);
-      continue;
+    for (int gi = 0; gi < g.groups; ++gi) {
+      const float* wT = weights + std::size_t(gi) * K * og;
+      const float* dyi = dy + image * outImage + std::int64_t(gi) * og * P;
+      float* dxi = dx + image * inImage + std::int64_t(gi) * cg * g.h * g.w;
+      if (direct) {
+        sgemm(stream, K, P, og, wT, dyi, dxi, accumulate);
+        continue;
+      }
+      sgemm(stream, K, P, og, wT, dyi, cols, false);
+      col2imKernel<<<gridFor(std::int64_t(cg) * g.h * g.w, 256), 256, 0, stream>>>(group, cols, dxi, accumulate);
+      YS_CUDA_CHECK_LAUNCH("col2im");
     }
-    sgemm(stream, K, P, g.o, wT, dyi, cols, false);
-    col2imKernel<<<gridFor(inImage, 256), 256, 0, stream>>>(g, cols, dxi, accumulate);
-    YS_CUDA_CHECK_LAUNCH("col2im");
   }
 }
 

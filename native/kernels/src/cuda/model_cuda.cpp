@@ -1,7 +1,7 @@
 // The CUDA Model: the graph walk (src/walk) on device buffers and one stream. Weights are
-// transposed to W^T on the device once, at creation; each call uploads the tape entries it
-// reads and the head gradients, queues every kernel on the stream, and waits once, at the end
-// (finish), where a bad maxpool index flagged by the scatter kernel is reported. Validation is
+// prepared on the device once, at creation (each group's W^T; depthwise convs as they are);
+// each call uploads the tape entries it reads and the head gradients, queues every kernel on
+// the stream, and waits once, at the end (finish), where a bad maxpool index flagged by the scatter kernel is reported. Validation is
 // shared with the CPU (common/graph_check), so errors read the same.
 #include <cuda_runtime.h>
 
@@ -29,7 +29,7 @@ class CudaBackend {
   using Buffer = DeviceBuffer;
 
   CudaBackend(std::size_t nodes, const CudaOptions& options)
-      : device_(options.device), geometry_(nodes), weightsT_(nodes), nodes_(nodes) {
+      : device_(options.device), geometry_(nodes), weights_(nodes), nodes_(nodes) {
     useDevice(device_);
     YS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     badIndex_ = DeviceBuffer(nodes * sizeof(int));
@@ -54,20 +54,20 @@ class CudaBackend {
   }
 
   void prepareConv(int node, const cpu::ConvGeometry& g, const float* oihw) {
-    const int k = g.c * g.kh * g.kw;
-    DeviceBuffer weights = upload(scratch_, oihw, std::size_t(k) * g.o, stream_);
-    DeviceBuffer& wT = weightsT_[std::size_t(node)];
-    wT = DeviceBuffer(std::size_t(k) * g.o * sizeof(float));
-    kernels::transposeWeights(stream_, g.o, k, weights.as<float>(), wT.as<float>());
+    const std::size_t floats = kernels::convWeightsFloats(g);
+    DeviceBuffer weights = upload(scratch_, oihw, floats, stream_);
+    DeviceBuffer& prepared = weights_[std::size_t(node)];
+    prepared = DeviceBuffer(floats * sizeof(float));
+    kernels::prepareConvWeights(stream_, g, weights.as<float>(), prepared.as<float>());
     YS_CUDA_CHECK(cudaStreamSynchronize(stream_));
     scratch_.give(std::move(weights));
     geometry_[std::size_t(node)] = g;
-    colsFloats_ = std::max(colsFloats_, std::size_t(k) * g.oh * g.ow);
+    colsFloats_ = std::max(colsFloats_, kernels::convColsFloats(g));
   }
 
   void convBackwardData(int node, int n, const float* dy, float* dx, bool accumulate) {
     if (!cols_ && colsFloats_) cols_ = pool_.take(colsFloats_ * sizeof(float));
-    kernels::convBackwardData(stream_, geometry_[std::size_t(node)], weightsT_[std::size_t(node)].as<float>(), n, dy, dx,
+    kernels::convBackwardData(stream_, geometry_[std::size_t(node)], weights_[std::size_t(node)].as<float>(), n, dy, dx,
                               accumulate, cols_.as<float>());
   }
 
@@ -114,7 +114,7 @@ class CudaBackend {
 
   std::size_t memoryBytes() const {
     std::size_t total = pool_.bytes() + scratch_.bytes();
-    for (const auto& w : weightsT_) total += w.bytes();
+    for (const auto& w : weights_) total += w.bytes();
     return total;
   }
   std::string device() const { return "cuda:" + std::to_string(device_); }
@@ -132,7 +132,7 @@ class CudaBackend {
   int device_ = 0;
   cudaStream_t stream_ = nullptr;
   std::vector<cpu::ConvGeometry> geometry_;
-  std::vector<DeviceBuffer> weightsT_;
+  std::vector<DeviceBuffer> weights_;  // per conv: kernels::prepareConvWeights
   std::size_t colsFloats_ = 0;
   std::size_t nodes_ = 0;
   DeviceBuffer badIndex_;  // one flag per node

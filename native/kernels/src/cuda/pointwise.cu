@@ -1,9 +1,11 @@
-// Elementwise and layout backward kernels: activations (from sign bytes / logistic outputs),
-// maxpool scatter to the argmax, upsample block sums, channel slices, NHWC <-> NCHW at the
-// edges; and the VBP mask arithmetic. Formulas are the CPU kernels' (cpu/activation_backward.cpp,
-// ...), term for term.
+// Elementwise and layout backward kernels: activations (from sign bytes, logistic outputs,
+// mish/swish inputs), maxpool scatter to the argmax, upsample block sums, channel slices (concat
+// and slice), NHWC <-> NCHW at the edges; and the VBP mask arithmetic. Activations call the
+// CPU's own elementwise functions (common/activation_math.h); this file is compiled with
+// -fmad=false so they compute the CPU's floats. Other formulas are the CPU kernels' term for term.
 #include <algorithm>
 
+#include "common/activation_math.h"
 #include "common/window_math.h"
 #include "cuda_check.h"
 #include "cuda_kernels.h"
@@ -22,19 +24,20 @@ unsigned gridFor(std::int64_t count) {
   for (std::int64_t i = blockIdx.x * std::int64_t(blockDim.x) + threadIdx.x; i < (count); \
        i += std::int64_t(gridDim.x) * blockDim.x)
 
-enum class ActMode { Linear, Logistic, Guided, Relu, Leaky };
+enum class ActMode { Linear, Logistic, Relu, Leaky, Mish, Swish };
 
-__global__ void activationKernel(ActMode mode, float alpha, std::int64_t count, const float* __restrict__ g,
-                                 const std::uint8_t* __restrict__ signs, const float* __restrict__ logistic,
-                                 float* __restrict__ dx, bool accumulate) {
+__global__ void activationKernel(ActMode mode, bool guided, float alpha, std::int64_t count, const float* __restrict__ g,
+                                 const std::uint8_t* __restrict__ signs, const float* __restrict__ output,
+                                 const float* __restrict__ input, float* __restrict__ dx, bool accumulate) {
   YS_GRID_STRIDE(i, count) {
     float v;
     switch (mode) {
       case ActMode::Linear: v = g[i]; break;
-      case ActMode::Logistic: v = g[i] * (logistic[i] * (1.0f - logistic[i])); break;
-      case ActMode::Guided: v = signs[i] && g[i] > 0.0f ? g[i] : 0.0f; break;
-      case ActMode::Relu: v = signs[i] ? g[i] : 0.0f; break;
-      default: v = signs[i] ? g[i] : g[i] * alpha; break;
+      case ActMode::Logistic: v = common::logisticGradient(g[i], output[i]); break;
+      case ActMode::Relu: v = common::reluGradient(guided, g[i], signs[i]); break;
+      case ActMode::Leaky: v = common::leakyGradient(guided, g[i], signs[i], alpha); break;
+      case ActMode::Mish: v = common::mishGradient(guided, g[i], input[i]); break;
+      default: v = common::swishGradient(guided, g[i], input[i]); break;
     }
     dx[i] = accumulate ? dx[i] + v : v;
   }
@@ -76,6 +79,23 @@ __global__ void sliceKernel(std::int64_t total, std::int64_t slice, std::int64_t
   }
 }
 
+/** dx [n,cTotal,hw]: channels [c0, c0+cCount) (+)= g [n,cCount,hw], the others zeroed unless
+ *  accumulating. One thread per dx element. */
+__global__ void sliceScatterKernel(std::int64_t total, int cTotal, int c0, int cCount, std::int64_t hw,
+                                   const float* __restrict__ g, float* __restrict__ dx, bool accumulate) {
+  YS_GRID_STRIDE(i, total) {
+    const std::int64_t p = i % hw, plane = i / hw;
+    const int c = int(plane % cTotal);
+    const std::int64_t image = plane / cTotal;
+    if (c < c0 || c >= c0 + cCount) {
+      if (!accumulate) dx[i] = 0.0f;
+      continue;
+    }
+    const float v = g[(image * cCount + (c - c0)) * hw + p];
+    dx[i] = accumulate ? dx[i] + v : v;
+  }
+}
+
 /** dst [n,c,hw] (+)= src [n,hw,c]: one thread per dst element, so writes coalesce. */
 __global__ void nhwcToNchwKernel(std::int64_t total, int c, std::int64_t hw, const float* __restrict__ src,
                                  float* __restrict__ dst, bool accumulate) {
@@ -110,18 +130,21 @@ __global__ void addKernel(std::int64_t count, const float* __restrict__ src, flo
 
 }  // namespace
 
-void activationBackward(Stream on, const ActivationParams& act, Rule rule, std::int64_t count,
-                        const float* g, const std::uint8_t* signs, const float* logistic, float* dx, bool accumulate) {
+void activationBackward(Stream on, const ActivationParams& act, Rule rule, std::int64_t count, const float* g,
+                        const cpu::ActivationSaved& saved, float* dx, bool accumulate) {
   const cudaStream_t stream = on.stream;
-  ActMode mode;
+  ActMode mode = ActMode::Linear;
   switch (act.kind) {
     case Activation::Linear: mode = ActMode::Linear; break;
     case Activation::Logistic: mode = ActMode::Logistic; break;
-    case Activation::Relu: mode = rule == Rule::Guided ? ActMode::Guided : ActMode::Relu; break;
-    default: mode = rule == Rule::Guided ? ActMode::Guided : ActMode::Leaky; break;
+    case Activation::Relu: mode = ActMode::Relu; break;
+    case Activation::Leaky: mode = ActMode::Leaky; break;
+    case Activation::Mish: mode = ActMode::Mish; break;
+    case Activation::Swish: mode = ActMode::Swish; break;
   }
   if (count == 0) return;
-  activationKernel<<<gridFor(count), kBlock, 0, stream>>>(mode, act.alpha, count, g, signs, logistic, dx, accumulate);
+  activationKernel<<<gridFor(count), kBlock, 0, stream>>>(mode, rule == Rule::Guided, act.alpha, count, g, saved.signs,
+                                                          saved.output, saved.input, dx, accumulate);
   YS_CUDA_CHECK_LAUNCH("activationBackward");
 }
 
@@ -150,6 +173,14 @@ void channelSliceBackward(Stream on, int n, int cTotal, int c0, int cCount, std:
   sliceKernel<<<gridFor(total), kBlock, 0, stream>>>(total, slice, std::int64_t(cTotal) * hw, std::int64_t(c0) * hw, g, dx,
                                                      accumulate);
   YS_CUDA_CHECK_LAUNCH("channelSliceBackward");
+}
+
+void sliceBackward(Stream on, int n, int cTotal, int c0, int cCount, std::int64_t hw, const float* g, float* dx,
+                   bool accumulate) {
+  const std::int64_t total = std::int64_t(n) * cTotal * hw;
+  if (total == 0) return;
+  sliceScatterKernel<<<gridFor(total), kBlock, 0, on.stream>>>(total, cTotal, c0, cCount, hw, g, dx, accumulate);
+  YS_CUDA_CHECK_LAUNCH("sliceBackward");
 }
 
 void nhwcToNchw(Stream on, int n, int c, std::int64_t hw, const float* src, float* dst, bool accumulate) {

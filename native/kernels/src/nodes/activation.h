@@ -1,8 +1,10 @@
-// Activations: leaky (slope alpha), linear, logistic, relu. Backward under a rule (graph.h):
-// leaky and relu read the sign bytes of their input, logistic its output, linear nothing.
+// Activations: leaky (slope alpha), linear, logistic, relu, mish, swish. Backward under a rule
+// (graph.h): leaky and relu read the sign bytes of their input, logistic its output, mish and
+// swish their input, linear nothing.
 #pragma once
 
 #include "nodes/kind.h"
+#include "ys/cpu_kernels.h"
 
 namespace ys::nodes {
 
@@ -18,15 +20,21 @@ struct ActivationNode : KindDefaults {
     else if (fn == "linear") node.activation.kind = Activation::Linear;
     else if (fn == "logistic") node.activation.kind = Activation::Logistic;
     else if (fn == "relu") node.activation.kind = Activation::Relu;
-    else f.invalid("kind", "'" + fn + "' is not an activation (leaky, linear, logistic, relu)");
+    else if (fn == "mish") node.activation.kind = Activation::Mish;
+    else if (fn == "swish") node.activation.kind = Activation::Swish;
+    else f.invalid("kind", "'" + fn + "' is not an activation (leaky, linear, logistic, relu, mish, swish)");
     node.activation.alpha = f.number("alpha");
   }
 
   static Shape outputShape(const NodeDesc&, const std::vector<Shape>& in) { return in[0]; }
 
   static void checkTape(const char* call, const NodeDesc& node, const NodeTape& t, std::size_t elements) {
-    if (readsSigns(node)) requireTape(call, node, t.signs, elements, "sign bytes");
-    if (node.activation.kind == Activation::Logistic) requireTape(call, node, t.logistic, elements, "logistic output");
+    switch (reads(node)) {
+      case Reads::Signs: requireTape(call, node, t.signs, elements, "sign bytes"); break;
+      case Reads::Output: requireTape(call, node, t.output, elements, "activation output"); break;
+      case Reads::Input: requireTape(call, node, t.input, elements, "activation input"); break;
+      case Reads::Nothing: break;
+    }
   }
 
   template <class Walk>
@@ -38,16 +46,31 @@ struct ActivationNode : KindDefaults {
       return;
     }
     const NodeTape& t = w.tape(i);
-    const std::uint8_t* signs = readsSigns(node) ? w.backend().read(t.signs) : nullptr;
-    const float* logistic = node.activation.kind == Activation::Logistic ? w.backend().read(t.logistic) : nullptr;
+    cpu::ActivationSaved saved;
+    switch (reads(node)) {
+      case Reads::Signs: saved.signs = w.backend().read(t.signs); break;
+      case Reads::Output: saved.output = w.backend().read(t.output); break;
+      case Reads::Input: saved.input = w.backend().read(t.input); break;
+      case Reads::Nothing: break;
+    }
     bool accumulate;
     float* dx = w.target(in, accumulate);
-    activationBackward(w.exec(), node.activation, w.rule(), w.count(i), w.gradient(i), signs, logistic, dx, accumulate);
+    activationBackward(w.exec(), node.activation, w.rule(), w.count(i), w.gradient(i), saved, dx, accumulate);
   }
 
  private:
-  static bool readsSigns(const NodeDesc& node) {
-    return node.activation.kind == Activation::Leaky || node.activation.kind == Activation::Relu;
+  /** What the backward reads from the tape (core's ActivationTape: 'sign', 'output', 'input'). */
+  enum class Reads { Nothing, Signs, Output, Input };
+  static Reads reads(const NodeDesc& node) {
+    switch (node.activation.kind) {
+      case Activation::Leaky:
+      case Activation::Relu: return Reads::Signs;
+      case Activation::Logistic: return Reads::Output;
+      case Activation::Mish:
+      case Activation::Swish: return Reads::Input;
+      case Activation::Linear: break;
+    }
+    return Reads::Nothing;
   }
 };
 

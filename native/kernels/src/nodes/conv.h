@@ -1,5 +1,6 @@
-// Convolution (groups 1, batch norm folded): explicit pads, stride, OIHW weights. Backward:
-// dx = col2im(W^T . dy), the backend's own GEMM on weights it prepared once per model.
+// Convolution (batch norm folded): explicit pads, stride, groups, OIHW weights with I =
+// channels / groups. Backward: per group dx = col2im(W^T . dy), the backend's own GEMM on
+// weights it prepared once per model; depthwise convs (groups = channels) a direct kernel.
 #pragma once
 
 #include "common/window_math.h"
@@ -23,14 +24,22 @@ struct ConvNode : KindDefaults {
     c.kw = kernel[1];
     c.stride = f.integer("stride", 1, 1024);
     c.pads = f.pads("pads");
-    c.weights = f.weights(weightCount(c), "OIHW " + std::to_string(c.filters) + "x" + std::to_string(c.channels) + "x" +
-                                              std::to_string(c.kh) + "x" + std::to_string(c.kw));
+    c.groups = f.integer("groups", 1, kMaxDim);
+    if (c.channels % c.groups != 0 || c.filters % c.groups != 0) {
+      f.invalid("groups", "must divide both the " + std::to_string(c.channels) + " channels and the " +
+                              std::to_string(c.filters) + " filters, got " + std::to_string(c.groups));
+    }
+    c.weights = f.weights(weightCount(c), weightShape(c));
   }
 
   static Shape outputShape(const NodeDesc& node, const std::vector<Shape>& in) {
     const ConvParams& c = node.conv;
-    if (c.filters <= 0 || c.channels <= 0 || c.kh <= 0 || c.kw <= 0 || c.stride <= 0) {
-      graphError(node, "filters, channels, kernel and stride must be positive");
+    if (c.filters <= 0 || c.channels <= 0 || c.kh <= 0 || c.kw <= 0 || c.stride <= 0 || c.groups <= 0) {
+      graphError(node, "filters, channels, kernel, stride and groups must be positive");
+    }
+    if (c.channels % c.groups != 0 || c.filters % c.groups != 0) {
+      graphError(node, "groups " + std::to_string(c.groups) + " does not divide " + std::to_string(c.channels) +
+                           " channels and " + std::to_string(c.filters) + " filters");
     }
     if (c.pads.top < 0 || c.pads.left < 0 || c.pads.bottom < 0 || c.pads.right < 0) graphError(node, "negative pads");
     if (in[0].c != c.channels) {
@@ -38,8 +47,7 @@ struct ConvNode : KindDefaults {
     }
     if (!c.weights.data || c.weights.size != weightCount(c)) {
       graphError(node, "weights have " + std::to_string(c.weights.size) + " floats, expected " +
-                           std::to_string(weightCount(c)) + " (OIHW " + std::to_string(c.filters) + "x" +
-                           std::to_string(c.channels) + "x" + std::to_string(c.kh) + "x" + std::to_string(c.kw) + ")");
+                           std::to_string(weightCount(c)) + " (" + weightShape(c) + ")");
     }
     return Shape{c.filters, common::windowOutputSize(in[0].h, c.kh, c.stride, c.pads.top, c.pads.bottom),
                  common::windowOutputSize(in[0].w, c.kw, c.stride, c.pads.left, c.pads.right)};
@@ -51,6 +59,7 @@ struct ConvNode : KindDefaults {
     g.c = in.c, g.h = in.h, g.w = in.w;
     g.o = out.c, g.oh = out.h, g.ow = out.w;
     g.kh = node.conv.kh, g.kw = node.conv.kw, g.stride = node.conv.stride, g.pads = node.conv.pads;
+    g.groups = node.conv.groups;
     return g;
   }
 
@@ -69,7 +78,14 @@ struct ConvNode : KindDefaults {
   }
 
  private:
-  static std::size_t weightCount(const ConvParams& c) { return std::size_t(c.filters) * c.channels * c.kh * c.kw; }
+  static std::size_t weightCount(const ConvParams& c) {
+    return std::size_t(c.filters) * std::size_t(c.channels / c.groups) * c.kh * c.kw;
+  }
+  /** "OIHW 16x1x3x3" (I = channels / groups), for messages. */
+  static std::string weightShape(const ConvParams& c) {
+    return "OIHW " + std::to_string(c.filters) + "x" + std::to_string(c.channels / c.groups) + "x" + std::to_string(c.kh) +
+           "x" + std::to_string(c.kw);
+  }
 };
 
 }  // namespace ys::nodes

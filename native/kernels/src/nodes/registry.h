@@ -8,6 +8,7 @@
 #include "nodes/conv.h"
 #include "nodes/input.h"
 #include "nodes/maxpool.h"
+#include "nodes/slice.h"
 #include "nodes/upsample.h"
 #include "nodes/yolo.h"
 #include "ys/status.h"
@@ -17,7 +18,8 @@ namespace ys::nodes {
 template <class... Kinds>
 struct KindList {};
 
-using AllKinds = KindList<InputNode, ConvNode, ActivationNode, MaxPoolNode, UpsampleNode, ConcatNode, AddNode, YoloNode>;
+using AllKinds =
+    KindList<InputNode, ConvNode, ActivationNode, MaxPoolNode, UpsampleNode, ConcatNode, SliceNode, AddNode, YoloNode>;
 
 namespace detail {
 template <class F, class... Kinds>

@@ -1,9 +1,12 @@
-// Every CUDA kernel against its CPU twin on random shapes, then a whole graph: the CUDA model
-// against the CPU model (the same walk, src/walk, over the other backend): plain and guided
-// backward, NCHW and NHWC, stopAt, a bad argmax index, VisualBackProp. Runs on a GPU machine
+// Every CUDA kernel against its CPU twin on random shapes (plain, grouped and depthwise convs,
+// every activation including mish and swish, slices), then whole graphs (the YOLOv3 blocks and
+// the YOLOv4 family's): the CUDA model against the CPU model (the same walk, src/walk, over the
+// other backend): plain and guided backward, NCHW and NHWC, stopAt, a bad argmax index,
+// VisualBackProp. Runs on a GPU machine
 // without Node; where no GPU is usable it prints why and exits 77, which ctest reports as skipped.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -61,8 +64,34 @@ void expectClose(const std::string& what, const std::vector<float>& cpu, const s
   if (!ok) ++failures;
 }
 
+/** One conv geometry on both devices, overwriting and accumulating. Depthwise convs sum in the
+ *  CPU's order with FMA: bit for bit the CPU's vector paths. */
+void checkConv(ys::ThreadPool& pool, const ys::cpu::ConvGeometry& g) {
+  const int n = 2;
+  const auto w = randomFloats(std::size_t(g.o) * (g.c / g.groups) * g.kh * g.kw);
+  const auto dy = randomFloats(std::size_t(n) * g.o * g.oh * g.ow);
+  const auto start = randomFloats(std::size_t(n) * g.c * g.h * g.w);
+  const bool depthwise = ys::cpu::isDepthwise(g);
+  const ys::Isa isa = ys::isaAvailable(ys::Isa::Avx2) ? ys::Isa::Auto : ys::Isa::Scalar;
+  for (bool acc : {false, true}) {
+    std::vector<float> cpu = start;
+    ys::cpu::PackedConvWeights packed(g, w.data(), isa);
+    ys::cpu::convBackwardData(pool, packed, n, dy.data(), cpu.data(), acc);
+    auto dW = toDevice(w), dDy = toDevice(dy), dDx = toDevice(start);
+    ys::cuda::DeviceBuffer prepared(ys::cuda::kernels::convWeightsFloats(g) * sizeof(float)),
+        cols(std::max<std::size_t>(1, ys::cuda::kernels::convColsFloats(g)) * sizeof(float));
+    ys::cuda::kernels::prepareConvWeights(nullptr, g, dW.as<float>(), prepared.as<float>());
+    ys::cuda::kernels::convBackwardData(nullptr, g, prepared.as<float>(), n, dDy.as<float>(), dDx.as<float>(), acc, cols.as<float>());
+    char what[200];
+    std::snprintf(what, sizeof what, "conv backward-data c%d o%d %dx%d k%dx%d s%d pads %d,%d,%d,%d groups %d%s%s", g.c, g.o, g.h,
+                  g.w, g.kh, g.kw, g.stride, g.pads.top, g.pads.left, g.pads.bottom, g.pads.right, g.groups,
+                  depthwise ? " (depthwise)" : "", acc ? " (+=)" : "");
+    expectClose(what, cpu, toHost(dDx, cpu.size()), depthwise && isa == ys::Isa::Auto ? 0.0f : 1e-4f);
+  }
+}
+
 void testConv(ys::ThreadPool& pool) {
-  for (int trial = 0; trial < 12; ++trial) {
+  for (int trial = 0; trial < 30; ++trial) {
     ys::cpu::ConvGeometry g;
     g.c = randomInt(1, 20), g.o = randomInt(1, 70);
     g.kh = g.kw = trial % 3 == 0 ? 1 : 3;
@@ -71,53 +100,52 @@ void testConv(ys::ThreadPool& pool) {
     g.h = randomInt(3, 30), g.w = randomInt(3, 30);
     g.pads = trial % 4 == 1 ? ys::Pads{1, 0, 1, 0} : trial % 4 == 2 ? ys::Pads{0, 1, 0, 1} : trial % 4 == 3 ? ys::Pads{1, 1, 1, 1} : ys::Pads{};
     if (g.kh == 1 && trial % 6 == 0) g.pads = {};
+    if (trial >= 12 && trial < 21) {  // grouped: 2 to 4 groups
+      g.groups = randomInt(2, 4);
+      g.c = g.groups * randomInt(1, 6), g.o = g.groups * randomInt(1, 12);
+    } else if (trial >= 21) {  // depthwise, multiplier 1 or 2
+      g.c = g.groups = randomInt(2, 24);
+      g.o = g.c * (trial % 2 ? 2 : 1);
+      if (trial == 29) g.w = randomInt(70, 90);  // the 4x unrolled row loops
+    }
     g.oh = ys::common::windowOutputSize(g.h, g.kh, g.stride, g.pads.top, g.pads.bottom);
     g.ow = ys::common::windowOutputSize(g.w, g.kw, g.stride, g.pads.left, g.pads.right);
     if (g.oh <= 0 || g.ow <= 0) continue;
-    const int n = 2, k = g.c * g.kh * g.kw;
-    const auto w = randomFloats(std::size_t(g.o) * k);
-    const auto dy = randomFloats(std::size_t(n) * g.o * g.oh * g.ow);
-    const auto start = randomFloats(std::size_t(n) * g.c * g.h * g.w);
-    for (bool acc : {false, true}) {
-      std::vector<float> cpu = start;
-      ys::cpu::PackedConvWeights packed(g, w.data(), ys::Isa::Auto);
-      ys::cpu::convBackwardData(pool, packed, n, dy.data(), cpu.data(), acc);
-      auto dW = toDevice(w), dDy = toDevice(dy), dDx = toDevice(start);
-      ys::cuda::DeviceBuffer wT(w.size() * sizeof(float)), cols(std::size_t(k) * g.oh * g.ow * sizeof(float));
-      ys::cuda::kernels::transposeWeights(nullptr, g.o, k, dW.as<float>(), wT.as<float>());
-      ys::cuda::kernels::convBackwardData(nullptr, g, wT.as<float>(), n, dDy.as<float>(), dDx.as<float>(), acc, cols.as<float>());
-      char what[160];
-      std::snprintf(what, sizeof what, "conv backward-data c%d o%d %dx%d k%dx%d s%d pads %d,%d,%d,%d%s", g.c, g.o, g.h, g.w,
-                    g.kh, g.kw, g.stride, g.pads.top, g.pads.left, g.pads.bottom, g.pads.right, acc ? " (+=)" : "");
-      expectClose(what, cpu, toHost(dDx, cpu.size()), 1e-4f);
-    }
+    checkConv(pool, g);
   }
 }
 
+/** Every activation and rule: the same elementwise functions (common/activation_math.h), no FMA
+ *  contraction on either side: equal bit for bit. */
 void testActivations(ys::ThreadPool& pool) {
   const std::int64_t count = randomInt(1000, 50000);
   const auto g = randomFloats(std::size_t(count));
   const auto start = randomFloats(std::size_t(count));
   std::vector<std::uint8_t> signs(static_cast<std::size_t>(count));
-  std::vector<float> logistic(static_cast<std::size_t>(count));
+  std::vector<float> logistic(static_cast<std::size_t>(count)), input(static_cast<std::size_t>(count));
+  const float edges[] = {0.0f, 1e-30f, -1e-7f, 20.0f, 20.01f, -20.0f, 87.1f, -87.1f, 100.0f, -100.0f};
   for (std::size_t i = 0; i < signs.size(); ++i) {
     signs[i] = std::uint8_t(randomInt(0, 1));
     logistic[i] = 1.0f / (1.0f + std::exp(-g[(i * 7) % g.size()]));
+    input[i] = i < sizeof edges / sizeof edges[0] ? edges[i] : 4.0f * g[(i * 13) % g.size()];
   }
-  auto dG = toDevice(g), dS = toDevice(signs), dL = toDevice(logistic);
-  for (auto kind : {ys::Activation::Leaky, ys::Activation::Relu, ys::Activation::Logistic, ys::Activation::Linear}) {
+  auto dG = toDevice(g), dS = toDevice(signs), dL = toDevice(logistic), dI = toDevice(input);
+  const ys::Activation kinds[] = {ys::Activation::Leaky, ys::Activation::Relu,  ys::Activation::Logistic,
+                                  ys::Activation::Linear, ys::Activation::Mish, ys::Activation::Swish};
+  const char* names[] = {"leaky", "relu", "logistic", "linear", "mish", "swish"};
+  for (int k = 0; k < 6; ++k) {
     for (auto rule : {ys::Rule::Plain, ys::Rule::Guided}) {
       ys::ActivationParams a;
-      a.kind = kind;
+      a.kind = kinds[k];
       a.alpha = 0.1f;
       std::vector<float> cpu = start;
-      ys::cpu::activationBackward(pool, a, rule, count, g.data(), signs.data(), logistic.data(), cpu.data(), true);
+      ys::cpu::ActivationSaved host{signs.data(), logistic.data(), input.data()};
+      ys::cpu::activationBackward(pool, a, rule, count, g.data(), host, cpu.data(), true);
       auto dDx = toDevice(start);
-      ys::cuda::kernels::activationBackward(nullptr, a, rule, count, dG.as<float>(), dS.as<std::uint8_t>(), dL.as<float>(),
-                                            dDx.as<float>(), true);
-      expectClose(std::string("activation backward kind ") + std::to_string(int(kind)) +
-                      (rule == ys::Rule::Guided ? " guided" : " plain"),
-                  cpu, toHost(dDx, cpu.size()), 0.0f);
+      ys::cpu::ActivationSaved device{dS.as<std::uint8_t>(), dL.as<float>(), dI.as<float>()};
+      ys::cuda::kernels::activationBackward(nullptr, a, rule, count, dG.as<float>(), device, dDx.as<float>(), true);
+      expectClose(std::string("activation backward ") + names[k] + (rule == ys::Rule::Guided ? " guided" : " plain"), cpu,
+                  toHost(dDx, cpu.size()), 0.0f);
     }
   }
 }
@@ -169,6 +197,16 @@ void testMaxpoolUpsampleSlice(ys::ThreadPool& pool) {
     ys::cuda::kernels::channelSliceBackward(nullptr, n, cTotal, c0, cCount, std::int64_t(h) * w, dG.as<float>(), dx.as<float>(), true);
     expectClose("concat split (+=)", cpu, toHost(dx, cpu.size()), 0.0f);
   }
+  for (bool acc : {false, true}) {
+    const int cTotal = c + 5, c0 = 2, cCount = 3;
+    const auto g = randomFloats(std::size_t(n) * cCount * h * w);
+    const auto start = randomFloats(std::size_t(n) * cTotal * h * w);
+    std::vector<float> cpu = start;
+    ys::cpu::sliceBackward(pool, n, cTotal, c0, cCount, std::int64_t(h) * w, g.data(), cpu.data(), acc);
+    auto dG = toDevice(g), dx = toDevice(start);
+    ys::cuda::kernels::sliceBackward(nullptr, n, cTotal, c0, cCount, std::int64_t(h) * w, dG.as<float>(), dx.as<float>(), acc);
+    expectClose(acc ? "slice (+=)" : "slice", cpu, toHost(dx, cpu.size()), 0.0f);
+  }
 }
 
 void testLayouts(ys::ThreadPool& pool) {
@@ -188,8 +226,34 @@ void testLayouts(ys::ThreadPool& pool) {
   expectClose("copy", src, toHost(dDst, src.size()), 0.0f);
 }
 
-/** The CUDA model against the CPU model on the tests' small YOLO graph (every node kind). */
+/** The CUDA model against the CPU model on a problem: plain and guided, NCHW and NHWC, stopAt,
+ *  VisualBackProp. */
+void compareModels(const char* name, const yst::Problem& p, int innerStop) {
+  const int n = p.n;
+  const std::vector<ys::ConstSpan<float>> heads = p.heads();
+  auto cpu = ys::createCpuModel(p.graph.desc, {});
+  auto gpu = ys::cuda::createCudaModel(p.graph.desc, {});
+  for (auto layout : {ys::Layout::Nchw, ys::Layout::Nhwc})
+    for (auto rule : {ys::Rule::Plain, ys::Rule::Guided})
+      for (int stopAt : {0, innerStop}) {
+        std::vector<float> a(std::size_t(n) * cpu->shape(stopAt).elements()), b(a.size());
+        cpu->backward(p.fwd.tape(), heads, rule, stopAt, {a.data(), a.size()}, layout);
+        gpu->backward(p.fwd.tape(), heads, rule, stopAt, {b.data(), b.size()}, layout);
+        expectClose(std::string(name) + " model backward " + (rule == ys::Rule::Guided ? "guided" : "plain") + " stopAt " +
+                        std::to_string(stopAt) + (layout == ys::Layout::Nhwc ? " nhwc" : " nchw"),
+                    a, b, 1e-4f);
+      }
+  const ys::VbpPlan plan = yst::vbpPlanFor(p.graph.desc);
+  const ys::Shape in = p.graph.shape(0);
+  std::vector<float> va(std::size_t(n) * in.h * in.w), vb(va.size());
+  cpu->visualBackProp(plan, p.fwd.tape(), {va.data(), va.size()});
+  gpu->visualBackProp(plan, p.fwd.tape(), {vb.data(), vb.size()});
+  expectClose(std::string(name) + " model visualBackProp", va, vb, 1e-5f);
+}
+
+/** The CUDA model against the CPU model on the tests' small YOLO graphs (every node kind). */
 void testModels() {
+  compareModels("v4", yst::smallYoloV4Problem(78, 32), 10);
   yst::Problem p = yst::smallYoloProblem(77, 32);
   const yst::TestGraph& graph = p.graph;
   const yst::Forward& fwd = p.fwd;

@@ -1,0 +1,11 @@
+// Mish and swish backward, compiled with -mavx512f -mfma, with -ffp-contract=off (smooth_rectifier.h).
+#include "cpu/smooth_rectifier.h"
+
+namespace ys::cpu {
+
+void smoothRectifierAvx512(SmoothRectifier kind, int guided, std::int64_t count, const float* g, const float* x, float* dx,
+                          int accumulate) {
+  smoothRectifierBody(kind, guided, count, g, x, dx, accumulate);
+}
+
+}  // namespace ys::cpu
