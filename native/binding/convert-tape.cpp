@@ -33,8 +33,11 @@ ys::TapeView readTape(Napi::Env env, Napi::Value value, const char* call, Pins& 
     if (!isAbsent(entry.Get("signs"))) {
       out.signs = pinned<std::uint8_t>(requireTypedArray(env, entry.Get("signs"), napi_uint8_array, "Uint8Array", where + ".signs"), pins);
     }
-    if (!isAbsent(entry.Get("logistic"))) {
-      out.logistic = pinned<float>(requireTypedArray(env, entry.Get("logistic"), napi_float32_array, "Float32Array", where + ".logistic"), pins);
+    if (!isAbsent(entry.Get("output"))) {
+      out.output = pinned<float>(requireTypedArray(env, entry.Get("output"), napi_float32_array, "Float32Array", where + ".output"), pins);
+    }
+    if (!isAbsent(entry.Get("input"))) {
+      out.input = pinned<float>(requireTypedArray(env, entry.Get("input"), napi_float32_array, "Float32Array", where + ".input"), pins);
     }
     if (!isAbsent(entry.Get("mean"))) {
       out.mean = pinned<float>(requireTypedArray(env, entry.Get("mean"), napi_float32_array, "Float32Array", where + ".mean"), pins);

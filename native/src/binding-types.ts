@@ -19,8 +19,8 @@ export const CPU_CODE_PATHS = ['scalar', 'avx2', 'avx512'] as const;
 export type CpuCodePath = (typeof CPU_CODE_PATHS)[number];
 
 export type NativeDevice = 'auto' | 'cpu' | 'cuda';
-export type NativeNodeKind = 'input' | 'conv' | 'activation' | 'maxpool' | 'upsample' | 'concat' | 'add' | 'yolo';
-export type NativeActivation = 'leaky' | 'linear' | 'logistic' | 'relu';
+export type NativeNodeKind = 'input' | 'conv' | 'activation' | 'maxpool' | 'upsample' | 'concat' | 'slice' | 'add' | 'yolo';
+export type NativeActivation = 'leaky' | 'linear' | 'logistic' | 'relu' | 'mish' | 'swish';
 export type BackwardRule = 'plain' | 'guided';
 /** Layout of head gradients and of the returned gradient. */
 export type TensorLayout = 'nchw' | 'nhwc';
@@ -36,7 +36,7 @@ export interface Pads {
 /**
  * One node of the graph description: the IR node plus its output shape for one image. A
  * kind's parameters sit under the key named after it (`conv`, `activation`, `maxpool`,
- * `upsample`); input, concat, add and yolo have none.
+ * `upsample`, `slice`); input, concat, add and yolo have none.
  */
 export interface NativeNodeDesc {
   name: string;
@@ -45,11 +45,16 @@ export interface NativeNodeDesc {
   inputs: number[];
   /** Output shape of one image, NCHW without N: [c, h, w]. */
   shape: [c: number, h: number, w: number];
-  /** The weights are passed separately, per node. */
-  conv?: { filters: number; channels: number; kernel: [kh: number, kw: number]; stride: number; pads: Pads };
+  /**
+   * `groups` divides channels and filters (1: a plain conv; = channels: depthwise). The weights
+   * are passed separately, per node: OIHW with I = channels / groups.
+   */
+  conv?: { filters: number; channels: number; kernel: [kh: number, kw: number]; stride: number; pads: Pads; groups: number };
   activation?: { kind: NativeActivation; alpha: number };
   maxpool?: { size: number; stride: number; pads: Pads };
   upsample?: { factor: number };
+  /** Channels [start, start + count) of the single input. */
+  slice?: { start: number; count: number };
 }
 
 export interface NativeGraphDesc {
@@ -59,7 +64,7 @@ export interface NativeGraphDesc {
   heads: number[];
 }
 
-/** Per node: the OIHW weights of a conv (copied into the model), null elsewhere. */
+/** Per node: the OIHW weights of a conv (filters * channels/groups * kh * kw, copied into the model), null elsewhere. */
 export type NativeWeights = Array<Float32Array | null | undefined>;
 
 export interface NativeModelOptions {
@@ -76,7 +81,8 @@ export interface NativeModelOptions {
 /**
  * What the forward recorded, one entry per graph node (null where nothing is kept), NCHW:
  * - leaky/relu: `signs` uint8 [N,C,H,W] of the activation's input, 1 = x > 0;
- * - logistic: `logistic` float32 [N,C,H,W], the activation's output;
+ * - logistic: `output` float32 [N,C,H,W], the activation's output;
+ * - mish/swish: `input` float32 [N,C,H,W], the activation's input;
  * - maxpool: `argmax` int32 [N,C,oh,ow], the offset y*W + x of each output's winning pixel
  *   within its own (n, c) plane of the input (what core's ONNX export records);
  * - VisualBackProp mean nodes: `mean` float32 [N,1,H,W], clamped at 0.
@@ -84,7 +90,8 @@ export interface NativeModelOptions {
  */
 export interface NativeTapeEntry {
   signs?: Uint8Array;
-  logistic?: Float32Array;
+  output?: Float32Array;
+  input?: Float32Array;
   argmax?: Int32Array;
   mean?: Float32Array;
 }

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CPU_CODE_PATHS, explainLoadError, loadNativeAddon, nativeBuildInfo, type CpuCodePath } from '../src/index.js';
-import { tinyGraph, tinyHeadGradient, tinyTape, tinyWeights, toNhwc } from './tiny-graph.js';
+import type { NativeGraphDesc } from '../src/index.js';
+import { seeded, tinyGraph, tinyHeadGradient, tinyTape, tinyWeights, toNhwc } from './tiny-graph.js';
 
 /** The CPU features each code path needs (CPU_CODE_PATHS' documentation). */
 const NEEDS: Record<CpuCodePath, string[]> = { scalar: [], avx2: ['avx2', 'fma'], avx512: ['avx512f', 'fma'] };
@@ -203,13 +204,60 @@ describe('bad arguments', () => {
     expect(() => addon.createModel(tinyGraph, shortWeights)).toThrow("createModel: layer 'c2' has 11 weights, expected 12 (OIHW 4x3x1x1)");
     const wrongShape = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 4 ? { ...n, shape: [4, 4, 3] as [number, number, number] } : n)) };
     expect(() => addon.createModel(wrongShape, tinyWeights, { device: 'cpu' })).toThrow(/^createModel: .*'c2' \(conv\): declared output shape 4x4x3 but the inputs give 4x3x3$/);
-    const badKind = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 2 ? { ...n, kind: 'mish' as 'activation' } : n)) };
-    expect(() => addon.createModel(badKind, tinyWeights)).toThrow("createModel: graph.nodes[2].kind 'mish' is not a node kind (input, conv, activation, maxpool, upsample, concat, add, yolo)");
-    const badActivation = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 2 ? { ...n, activation: { kind: 'mish' as 'leaky', alpha: 0 } } : n)) };
-    expect(() => addon.createModel(badActivation, tinyWeights)).toThrow("createModel: graph.nodes[2].activation.kind 'mish' is not an activation (leaky, linear, logistic, relu)");
+    const badKind = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 2 ? { ...n, kind: 'gelu' as 'activation' } : n)) };
+    expect(() => addon.createModel(badKind, tinyWeights)).toThrow("createModel: graph.nodes[2].kind 'gelu' is not a node kind (input, conv, activation, maxpool, upsample, concat, slice, add, yolo)");
+    const badActivation = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 2 ? { ...n, activation: { kind: 'gelu' as 'leaky', alpha: 0 } } : n)) };
+    expect(() => addon.createModel(badActivation, tinyWeights)).toThrow("createModel: graph.nodes[2].activation.kind 'gelu' is not an activation (leaky, linear, logistic, relu, mish, swish)");
+    const c1Groups = (groups: number) => ({ ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 1 ? { ...n, conv: { ...n.conv!, groups } } : n)) });
+    expect(() => addon.createModel(c1Groups(2), tinyWeights)).toThrow('createModel: graph.nodes[1].conv.groups must divide both the 2 channels and the 3 filters, got 2');
+    expect(() => addon.createModel(c1Groups(0), tinyWeights)).toThrow('createModel: graph.nodes[1].conv.groups must be an integer in [1, 1048576], got 0');
+    const noGroups = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 1 ? { ...n, conv: { ...n.conv!, groups: undefined as never } } : n)) };
+    expect(() => addon.createModel(noGroups, tinyWeights)).toThrow('createModel: graph.nodes[1].conv.groups must be an integer');
     const noStride = { ...tinyGraph, nodes: tinyGraph.nodes.map((n, i) => (i === 3 ? { ...n, maxpool: { size: 2, pads: n.maxpool!.pads } as never } : n)) };
     expect(() => addon.createModel(noStride, tinyWeights)).toThrow('createModel: graph.nodes[3].maxpool.stride must be an integer');
     expect(() => addon.createModel(null as never, tinyWeights)).toThrow(/createModel: graph must be an object/);
+  });
+});
+
+describe('the YOLOv4 blocks: depthwise conv, mish, channel slice (a hand-written graph)', () => {
+  // input [4,5,5] -> depthwise 3x3 x2 'd' [8,5,5] -> mish 'm' -> slice [2, 6) 's' [4,5,5] -> yolo
+  const graph: NativeGraphDesc = {
+    nodes: [
+      { name: 'input', kind: 'input', inputs: [], shape: [4, 5, 5] },
+      { name: 'd', kind: 'conv', inputs: [0], shape: [8, 5, 5], conv: { filters: 8, channels: 4, kernel: [3, 3], stride: 1, pads: { top: 1, left: 1, bottom: 1, right: 1 }, groups: 4 } },
+      { name: 'm', kind: 'activation', inputs: [1], shape: [8, 5, 5], activation: { kind: 'mish', alpha: 0.1 } },
+      { name: 's', kind: 'slice', inputs: [2], shape: [4, 5, 5], slice: { start: 2, count: 4 } },
+      { name: 'y', kind: 'yolo', inputs: [3], shape: [4, 5, 5] },
+    ],
+    heads: [4],
+  };
+  const weights = [null, seeded(8 * 1 * 9, 21), null, null, null];
+  const input = seeded(8 * 25, 22);
+  const head = { dims: [1, 4, 5, 5], data: seeded(100, 23) };
+
+  it('runs a backward reading the activation input from the tape; only the sliced channels get a gradient', async () => {
+    const model = addon.createModel(graph, weights, { device: 'cpu', threads: 1 });
+    for (const rule of ['plain', 'guided'] as const) {
+      const grad = await model.backward({ batch: 1, nodes: [null, null, { input }, null, null] }, [head], { rule });
+      expect(grad.dims).toEqual([1, 4, 5, 5]);
+      // Channels 2..5 of the depthwise output are the two filters of input channels 1 and 2.
+      const plane = (c: number) => grad.data.subarray(c * 25, (c + 1) * 25);
+      for (const c of [0, 3]) expect(plane(c).every((v) => v === 0)).toBe(true);
+      for (const c of [1, 2]) expect(plane(c).some((v) => v !== 0)).toBe(true);
+    }
+    await expect(model.backward({ batch: 1, nodes: [null, null, null, null, null] }, [head], { rule: 'plain' })).rejects.toThrow(
+      "backward: layer 'm' (activation): the tape has no activation input",
+    );
+    await expect(model.backward({ batch: 1, nodes: [null, null, { input: new Uint8Array(200) as never }, null, null] }, [head], { rule: 'plain' })).rejects.toThrow(
+      'backward: tape.nodes[2].input must be a Float32Array',
+    );
+    model.dispose();
+  });
+
+  it('bad slices and grouped weights are refused naming the layer', () => {
+    const bad = { ...graph, nodes: graph.nodes.map((n, i) => (i === 3 ? { ...n, slice: { start: 6, count: 4 } } : n)) };
+    expect(() => addon.createModel(bad, weights)).toThrow("createModel: model: layer 's' (slice): channels [6, 10) are not within the input's 8 channels");
+    expect(() => addon.createModel(graph, [null, seeded(8 * 4 * 9, 1), null, null, null])).toThrow("createModel: layer 'd' has 288 weights, expected 72 (OIHW 8x1x3x3)");
   });
 });
 

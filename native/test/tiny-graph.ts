@@ -20,10 +20,10 @@ const pads = (p: number) => ({ top: p, left: p, bottom: p, right: p });
 export const tinyGraph: NativeGraphDesc = {
   nodes: [
     { name: 'input', kind: 'input', inputs: [], shape: [2, 6, 6] },
-    { name: 'c1', kind: 'conv', inputs: [0], shape: [3, 6, 6], conv: { filters: 3, channels: 2, kernel: [3, 3], stride: 1, pads: pads(1) } },
+    { name: 'c1', kind: 'conv', inputs: [0], shape: [3, 6, 6], conv: { filters: 3, channels: 2, kernel: [3, 3], stride: 1, pads: pads(1), groups: 1 } },
     { name: 'a1', kind: 'activation', inputs: [1], shape: [3, 6, 6], activation: { kind: 'leaky', alpha: 0.1 } },
     { name: 'm1', kind: 'maxpool', inputs: [2], shape: [3, 3, 3], maxpool: { size: 2, stride: 2, pads: pads(0) } },
-    { name: 'c2', kind: 'conv', inputs: [3], shape: [4, 3, 3], conv: { filters: 4, channels: 3, kernel: [1, 1], stride: 1, pads: pads(0) } },
+    { name: 'c2', kind: 'conv', inputs: [3], shape: [4, 3, 3], conv: { filters: 4, channels: 3, kernel: [1, 1], stride: 1, pads: pads(0), groups: 1 } },
     { name: 'y', kind: 'yolo', inputs: [4], shape: [4, 3, 3] },
   ],
   heads: [5],
