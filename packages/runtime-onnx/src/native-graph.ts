@@ -1,7 +1,7 @@
 /**
  * IR graph (core, NHWC shapes) -> the addon's graph description (NCHW shapes per image, each
  * kind's parameters under its own key, conv weights per node). The weights are passed as they
- * are in the IR (OIHW); the addon copies them once into the model.
+ * are in the IR (OIHW, I = channels / groups); the addon copies them once into the model.
  */
 import type { Graph } from '@yolo-saliency/core';
 import { inferShapes } from '@yolo-saliency/core/graph';
@@ -21,13 +21,15 @@ export function toNativeGraph(graph: Graph, inputSize: [number, number] = graph.
     weights.push(node.kind === 'conv' ? node.weights : null);
     switch (node.kind) {
       case 'conv':
-        return { ...base, conv: { filters: node.filters, channels: node.channels, kernel: [...node.kernel], stride: node.stride, pads: { ...node.pads } } };
+        return { ...base, conv: { filters: node.filters, channels: node.channels, kernel: [...node.kernel], stride: node.stride, pads: { ...node.pads }, groups: node.groups } };
       case 'activation':
         return { ...base, activation: { kind: node.activation, alpha: node.alpha } };
       case 'maxpool':
         return { ...base, maxpool: { size: node.size, stride: node.stride, pads: { ...node.pads } } };
       case 'upsample':
         return { ...base, upsample: { factor: node.factor } };
+      case 'slice':
+        return { ...base, slice: { start: node.start, count: node.count } };
       default:
         return base;
     }

@@ -6,7 +6,8 @@
  * onnxruntime-node), and the tape's comparisons block the Conv+LeakyRelu fusion. Measured on
  * yolov3-tiny at 416, 2 threads: 220 ms plain, 450 ms for the heads of the full tape model.
  * So a plain forward runs a model exported without tape outputs, a gradient forward one with
- * only signs/argmax/logistic, a VisualBackProp forward one with only the mean maps.
+ * only what the backward reads (signs, logistic outputs, mish/swish inputs, maxpool argmax), a
+ * VisualBackProp forward one with only the mean maps.
  *
  * Every session's model takes the NHWC input and returns NHWC heads (core's layout), with the
  * transposes inside the graph (core's withNhwcBoundary); the tape outputs are NCHW, the addon's.

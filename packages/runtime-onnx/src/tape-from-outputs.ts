@@ -7,7 +7,9 @@ import type { Tensor } from 'onnxruntime-node';
  * outputs: what the session's model exports; results: session.run's answer; nodeCount: the
  * graph's node count (one tape entry each). Every array is handed over as ONNX
  * Runtime returned it: the export's layouts are the addon's (NCHW; maxpool argmax as int32
- * offsets within each (n, c) plane).
+ * offsets within each (n, c) plane). What an activation's backward reads (core's
+ * ACTIVATION_FUNCTIONS `tape`) maps one to one: 'sign' -> signs (leaky, relu),
+ * 'activation-output' -> output (logistic), 'activation-input' -> input (mish, swish).
  */
 export function tapeFromOutputs(outputs: readonly OnnxOutputInfo[], results: Record<string, Tensor>, nodeCount: number, batch: number): NativeTape {
   const nodes: Array<NativeTapeEntry | null> = new Array(nodeCount).fill(null);
@@ -20,8 +22,11 @@ export function tapeFromOutputs(outputs: readonly OnnxOutputInfo[], results: Rec
       case 'sign':
         entry.signs = data as Uint8Array;
         break;
-      case 'logistic-output':
-        entry.logistic = data as Float32Array;
+      case 'activation-output':
+        entry.output = data as Float32Array;
+        break;
+      case 'activation-input':
+        entry.input = data as Float32Array;
         break;
       case 'mean':
         entry.mean = data as Float32Array;

@@ -1,6 +1,7 @@
 /**
  * What an ONNX forward keeps for the addon: the tape outputs of the session (sign bytes,
- * logistic outputs, maxpool argmax, mean maps) as typed arrays, per chunk of the batch.
+ * logistic outputs, mish/swish inputs, maxpool argmax, mean maps) as typed arrays, per chunk
+ * of the batch.
  * Plain host memory: dispose() drops it so the garbage collector can take it back, and
  * makes any later use an error. A tape serves any number of backward/VBP calls until then.
  */

@@ -1,7 +1,7 @@
 /**
  * The tape ONNX Runtime would record, computed here from core's float64 reference forward
  * (NHWC) and converted to the addon's NCHW layouts: sign bytes of every leaky/relu input,
- * logistic outputs, maxpool argmax (first maximum in row-major window order, as the offset
+ * logistic outputs, mish/swish inputs, maxpool argmax (first maximum in row-major window order, as the offset
  * within its (n, c) plane, as core's export records it), and the clamped channel means VBP needs.
  */
 import type { Graph, TensorData } from '@yolo-saliency/core';
@@ -46,7 +46,9 @@ export function referenceTape(graph: Graph, input: TensorData, options: Referenc
       const x = outs[node.inputs[0]].data;
       nodes[i] = { signs: Uint8Array.from(x, (v) => (v > 0 ? 1 : 0)) };
     } else if (node.kind === 'activation' && node.activation === 'logistic') {
-      nodes[i] = { logistic: outs[i].data };
+      nodes[i] = { output: outs[i].data };
+    } else if (node.kind === 'activation' && (node.activation === 'mish' || node.activation === 'swish')) {
+      nodes[i] = { input: outs[node.inputs[0]].data };
     } else if (node.kind === 'maxpool') {
       const [h, w, c] = shapes[node.inputs[0]];
       const [oh, ow] = shapes[i];
