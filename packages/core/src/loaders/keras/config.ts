@@ -6,6 +6,8 @@
  * `{args: [{class_name: '__keras_tensor__', config: {keras_history: [name, 0, 0]}}]}`.
  */
 
+import { printable } from '../../util/printable.js';
+
 export type JsonObject = Record<string, unknown>;
 
 export interface KerasLayer {
@@ -69,8 +71,10 @@ export function parseKerasModelConfig(json: string | JsonObject, where: string):
   let root: unknown;
   try {
     root = typeof json === 'string' ? JSON.parse(json) : json;
-  } catch {
-    throw new Error(`${where}: the model config is not valid JSON`);
+  } catch (error) {
+    // V8 ends most parse messages with "... is not valid JSON": keep only what and where.
+    const detail = printable((error as Error).message.replace(/ is not valid JSON$/, ''), 120);
+    throw new Error(`${where}: the model config is not valid JSON (${detail}): the file is damaged or was not written by Keras`);
   }
   if (!isObject(root) || !isObject(root.config)) throw new Error(`${where}: the model config has no 'config' object`);
   const className = String(root.class_name);

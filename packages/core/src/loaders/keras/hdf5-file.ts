@@ -4,6 +4,8 @@
  * then closed and unlinked. The rest of the loader sees the small `Hdf5Reader` below.
  */
 import h5wasm from 'h5wasm';
+import { GRAPH_LIMITS } from '../../graph/limits.js';
+import { printable } from '../../util/printable.js';
 
 /** A weight array as stored: C order, float32. */
 export interface StoredArray {
@@ -67,7 +69,62 @@ function toFloat32(value: unknown): Float32Array | undefined {
 
 let fileCounter = 0;
 
-/** Open `bytes` as HDF5, run `read` on it, and always release the in-memory file. */
+/** The part of an Emscripten FS stream this file swaps: HDF5's stderr (fd 2). */
+interface WritableStream {
+  stream_ops: { write(stream: unknown, buffer: Uint8Array, offset: number, length: number, ...rest: unknown[]): number };
+}
+
+/**
+ * HDF5 prints its whole error stack (20-60 lines of `HDF5-DIAG`) on stderr whenever a call
+ * fails, before h5wasm returns. While a file is read, fd 2 of the wasm module writes into a
+ * string instead, which becomes one line of our error. (h5wasm exposes no way to turn HDF5's
+ * automatic printing off; its throwing handler would unwind through HDF5's C code.)
+ */
+class Hdf5Diagnostics {
+  private text = '';
+  private readonly stream: WritableStream | undefined;
+  private readonly original: WritableStream['stream_ops'] | undefined;
+
+  constructor(fs: unknown) {
+    const stream = (fs as { getStream?: (fd: number) => WritableStream | null }).getStream?.(2) ?? undefined;
+    this.stream = stream?.stream_ops?.write ? stream : undefined;
+    this.original = this.stream?.stream_ops;
+    if (this.stream && this.original) {
+      const decoder = new TextDecoder();
+      this.stream.stream_ops = {
+        ...this.original,
+        write: (_stream, buffer, offset, length) => {
+          if (this.text.length < 1 << 16) this.text += decoder.decode(buffer.subarray(offset, offset + length));
+          return length;
+        },
+      };
+    }
+  }
+
+  /** The most specific message of the error stack: the deepest `#NNN: ... in f(): message`. */
+  get problem(): string | undefined {
+    const messages = [...this.text.matchAll(/#\d+: .* in [\w.]+\(\): (.*)$/gm)].map((m) => m[1].trim());
+    return messages.length ? messages[messages.length - 1] : this.text.trim() ? this.text.trim().split('\n').pop() : undefined;
+  }
+
+  restore(): void {
+    if (this.stream && this.original) this.stream.stream_ops = this.original;
+  }
+}
+
+/**
+ * Largest dataset read, in float32 values: a corrupt or hostile file can declare a dataset far
+ * bigger than itself (HDF5 datasets may be compressed); Keras writes them uncompressed.
+ */
+function datasetLimit(fileBytes: number): number {
+  return Math.min(GRAPH_LIMITS.parameters, Math.max(16 << 20, 4 * fileBytes));
+}
+
+/**
+ * Open `bytes` as HDF5, run `read` on it, and always release the in-memory file. A file HDF5
+ * finds corrupt, anywhere during the read, is one error: `<file>: corrupt HDF5 file (HDF5:
+ * <its most specific message>)`, however the read went on after it.
+ */
 export async function readHdf5<T>(bytes: Uint8Array, fileName: string, read: (file: Hdf5Reader) => T): Promise<T> {
   const at = hdf5SignatureOffset(bytes);
   if (at < 0) throw new Error(`${fileName}: not an HDF5 file (no HDF5 signature)`);
@@ -79,33 +136,76 @@ export async function readHdf5<T>(bytes: Uint8Array, fileName: string, read: (fi
   const { FS } = await h5wasm.ready;
   const path = `/yolo-saliency-${++fileCounter}.h5`;
   FS.writeFile(path, bytes);
+  const diagnostics = new Hdf5Diagnostics(FS);
+  const corrupt = (detail?: string) => new Error(`${fileName}: corrupt HDF5 file${detail ? ` (HDF5: ${printable(detail)})` : ''}`);
+  const limit = datasetLimit(bytes.length);
   let file: InstanceType<typeof h5wasm.File> | undefined;
+  let result: T;
   try {
-    file = new h5wasm.File(path, 'r');
-    if (file.file_id < 0n) throw new Error(`${fileName}: HDF5 could not open the file (corrupt or truncated)`);
+    try {
+      file = new h5wasm.File(path, 'r');
+    } catch (error) {
+      throw corrupt(diagnostics.problem ?? messageOf(error));
+    }
+    if (file.file_id < 0n) throw corrupt(diagnostics.problem ?? 'the file could not be opened');
     const root = file;
-    const reader: Hdf5Reader = {
-      attr(objectPath, name) {
-        const obj = objectPath === '' || objectPath === '/' ? root : root.get(objectPath);
-        if (!obj || !('attrs' in obj)) return undefined;
-        const attrs = obj.attrs;
-        return name in attrs ? attrs[name].value : undefined;
-      },
-      keys(groupPath) {
-        const group = groupPath === '' || groupPath === '/' ? root : root.get(groupPath);
-        return group instanceof h5wasm.Group ? group.keys() : [];
-      },
-      dataset(datasetPath) {
-        const ds = root.get(datasetPath);
-        if (!(ds instanceof h5wasm.Dataset)) return undefined;
-        const data = toFloat32(ds.value);
-        if (!data) throw new Error(`${fileName}: dataset '${datasetPath}' is not a supported numeric type (${JSON.stringify(ds.dtype)})`);
-        return { shape: ds.shape ?? [data.length], data };
-      },
+    // h5wasm throws plain messages ("error - name not defined!") where HDF5 fails: that is corruption.
+    const guarded = <R>(what: string, run: () => R): R => {
+      try {
+        return run();
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith(`${fileName}:`)) throw error;
+        throw corrupt(diagnostics.problem ?? `${what}: ${messageOf(error)}`);
+      }
     };
-    return read(reader);
+    const reader: Hdf5Reader = {
+      attr: (objectPath, name) =>
+        guarded(`reading attribute '${name}' of '${objectPath}'`, () => {
+          const obj = objectPath === '' || objectPath === '/' ? root : root.get(objectPath);
+          if (!obj || !('attrs' in obj)) return undefined;
+          const attrs = obj.attrs;
+          return name in attrs ? attrs[name].value : undefined;
+        }),
+      keys: (groupPath) =>
+        guarded(`listing '${groupPath}'`, () => {
+          const group = groupPath === '' || groupPath === '/' ? root : root.get(groupPath);
+          return group instanceof h5wasm.Group ? group.keys() : [];
+        }),
+      dataset: (datasetPath) =>
+        guarded(`reading dataset '${datasetPath}'`, () => {
+          const ds = root.get(datasetPath);
+          if (!(ds instanceof h5wasm.Dataset)) return undefined;
+          const shape = ds.shape ?? [];
+          const count = shape.reduce((a, b) => a * b, 1);
+          if (!(count <= limit)) {
+            throw new Error(`${fileName}: dataset '${printable(datasetPath)}' declares ${shape.join('x')} values, more than a ${bytes.length}-byte file can hold; the file is corrupt`);
+          }
+          const data = toFloat32(ds.value);
+          if (!data) throw new Error(`${fileName}: dataset '${printable(datasetPath)}' is not a supported numeric type (${JSON.stringify(ds.dtype)})`);
+          return { shape: ds.shape ?? [data.length], data };
+        }),
+    };
+    try {
+      result = read(reader);
+    } catch (error) {
+      // A follow-on error ("has 0 stored variables", "config is not valid JSON") hides the real one.
+      if (diagnostics.problem) throw corrupt(diagnostics.problem);
+      throw error;
+    }
   } finally {
-    if (file && file.file_id >= 0n) file.close();
+    try {
+      if (file && file.file_id >= 0n) file.close();
+    } catch {
+      // Closing a corrupt file can fail too; the error already thrown (or below) says why.
+    }
+    diagnostics.restore();
     FS.unlink(path);
   }
+  // HDF5 reported an error, yet every read returned something: part of the file is unreadable.
+  if (diagnostics.problem) throw corrupt(diagnostics.problem);
+  return result;
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
 }

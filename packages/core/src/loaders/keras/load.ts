@@ -5,7 +5,9 @@
  *   .keras  Keras 3 zip: config.json + model.weights.h5
  */
 import { unzipSync } from 'fflate';
+import { GRAPH_LIMITS } from '../../graph/limits.js';
 import type { Graph } from '../../graph/types.js';
+import { validateGraph } from '../../graph/validate.js';
 import { buildKerasGraph, type KerasLoadOptions } from './build-graph.js';
 import { parseKerasModelConfig, type KerasModelSpec } from './config.js';
 import { hdf5SignatureOffset, readHdf5 } from './hdf5-file.js';
@@ -37,16 +39,28 @@ export async function loadKerasH5(bytes: Uint8Array, fileName: string, options: 
     const parsed = parseKerasModelConfig(config, fileName);
     return { spec: parsed, weights: readAllWeights(parsed, legacyH5Weights(h5, fileName)) };
   });
-  return { graph: buildKerasGraph(spec, fromMap(weights), fileName, options) };
+  return { graph: validated(buildKerasGraph(spec, fromMap(weights), fileName, options), fileName) };
 }
 
 /** A Keras 3 `.keras` archive. */
 export async function loadKerasArchive(bytes: Uint8Array, fileName: string, options: KerasLoadOptions = {}): Promise<KerasModel> {
   let entries: Record<string, Uint8Array>;
+  // A zip entry can unpack to far more than the archive: refuse one larger than a model could be.
+  const limit = Math.min(GRAPH_LIMITS.parameters * 4, Math.max(64 << 20, 8 * bytes.length));
+  let tooLarge: { name: string; size: number } | undefined;
   try {
-    entries = unzipSync(bytes, { filter: (f) => f.name === 'config.json' || f.name === 'model.weights.h5' });
+    entries = unzipSync(bytes, {
+      filter: (f) => {
+        const wanted = f.name === 'config.json' || f.name === 'model.weights.h5';
+        if (wanted && !(f.originalSize <= limit)) tooLarge ??= { name: f.name, size: f.originalSize };
+        return wanted && !tooLarge;
+      },
+    });
   } catch (e) {
     throw new Error(`${fileName}: not a readable .keras archive (${(e as Error).message})`);
+  }
+  if (tooLarge) {
+    throw new Error(`${fileName}: the archive's ${tooLarge.name} would unpack to ${tooLarge.size} bytes, more than ${limit} for a ${bytes.length}-byte archive; the file is damaged or not a Keras model`);
   }
   const configBytes = entries['config.json'];
   const weightBytes = entries['model.weights.h5'];
@@ -55,7 +69,17 @@ export async function loadKerasArchive(bytes: Uint8Array, fileName: string, opti
   const spec = parseKerasModelConfig(new TextDecoder().decode(configBytes), fileName);
   const where = `${fileName}/model.weights.h5`;
   const weights = await readHdf5(weightBytes, where, (h5) => readAllWeights(spec, kerasV3Weights(h5, spec, where)));
-  return { graph: buildKerasGraph(spec, fromMap(weights), fileName, options) };
+  return { graph: validated(buildKerasGraph(spec, fromMap(weights), fileName, options), fileName) };
+}
+
+/** Every loader checks what it built (graph/validate.ts): NaN weights, absurd sizes. */
+function validated(graph: Graph, fileName: string): Graph {
+  try {
+    validateGraph(graph);
+  } catch (error) {
+    throw new Error(`${fileName}: ${(error as Error).message}`, { cause: error });
+  }
+  return graph;
 }
 
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];

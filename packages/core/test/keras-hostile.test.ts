@@ -1,0 +1,115 @@
+/**
+ * Corrupt and hostile Keras files (issue 9): truncations and byte flips of the fixtures end
+ * in one line naming the file and the real problem, with nothing of HDF5's own error stack
+ * (`HDF5-DIAG ...`, 20-60 lines) on stderr; NaN weights are refused; a .keras entry that
+ * would unpack to far more than its archive is refused before it is unpacked.
+ */
+import { readFileSync } from 'node:fs';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { loadKeras } from '../src/loaders/keras/index.js';
+import { fixtureConfigAndWeights, kerasFixture, toKeras2Config, writeKeras2H5 } from './helpers/keras-files.js';
+
+const bytesOf = (name: string) => new Uint8Array(readFileSync(kerasFixture(name)));
+
+/** Run `load` with stderr and the console captured; returns what it printed and its outcome. */
+async function captured<T>(load: () => Promise<T>): Promise<{ printed: string; error?: Error; value?: T }> {
+  let printed = '';
+  const write = process.stderr.write.bind(process.stderr);
+  const methods = ['error', 'warn', 'log'] as const;
+  const saved = methods.map((m) => console[m]);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    printed += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  methods.forEach((m) => (console[m] = (...args: unknown[]) => void (printed += `${args.join(' ')}\n`)));
+  try {
+    return { printed, value: await load() };
+  } catch (error) {
+    return { printed, error: error as Error };
+  } finally {
+    process.stderr.write = write;
+    methods.forEach((m, i) => (console[m] = saved[i]));
+  }
+}
+
+/** Seeded byte flips within the first `region` bytes (where HDF5 keeps its metadata). */
+function flipped(bytes: Uint8Array, seed: number, region = 8192): Uint8Array {
+  let state = seed >>> 0;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const copy = Uint8Array.from(bytes);
+  for (let j = 0; j < 4; j++) copy[Math.floor(next() * Math.min(region, bytes.length))] ^= 0xff;
+  return copy;
+}
+
+describe('corrupt Keras files', () => {
+  it.each(['keras-tiny-yolo3-w2-c2.h5', 'keras-yolo3-w2-c3.h5', 'keras-tiny-yolo3-w2-c2.keras', 'keras-yolo3-w2-c3.keras'])(
+    '%s: every truncation and byte flip is one line naming the file, with nothing printed',
+    async (name) => {
+      const bytes = bytesOf(name);
+      const variants: Array<[string, Uint8Array]> = [
+        ...[0.001, 0.05, 0.5, 0.999].map((f): [string, Uint8Array] => [`truncated to ${f}`, bytes.subarray(0, Math.floor(bytes.length * f))]),
+        ...Array.from({ length: 40 }, (_, k): [string, Uint8Array] => [`flip ${k}`, flipped(bytes, 12345 + k)]),
+      ];
+      const messages: string[] = [];
+      for (const [what, variant] of variants) {
+        const outcome = await captured(() => loadKeras(variant, 'bad.model'));
+        expect(outcome.printed, what).toBe('');
+        if (!outcome.error) continue; // a flip inside weight values or unread bytes loads
+        const message = outcome.error.message;
+        expect(message.split('\n'), what).toHaveLength(1);
+        expect(message, what).toMatch(/^bad\.model(\/model\.weights\.h5)?: /);
+        expect(message, what).not.toMatch(/HDF5-DIAG|error - name not defined|[\x00-\x1f]/);
+        messages.push(message);
+      }
+      expect(messages.length).toBeGreaterThan(10);
+    },
+  );
+
+  it('names what HDF5 found wrong, not the error that followed from it', async () => {
+    // Flip 11 of the generator above misaligns an object header message in both .h5 fixtures.
+    for (const name of ['keras-tiny-yolo3-w2-c2.h5', 'keras-yolo3-w2-c3.h5']) {
+      const { error, printed } = await captured(() => loadKeras(flipped(bytesOf(name), 12345 + 11), 'bad.h5'));
+      expect(printed).toBe('');
+      expect(error?.message).toBe('bad.h5: corrupt HDF5 file (HDF5: message not aligned)');
+    }
+  });
+
+  it('a .keras archive whose weights file is corrupt: one line naming the archive and its weights file', async () => {
+    const entries = unzipSync(bytesOf('keras-tiny-yolo3-w2-c2.keras'));
+    const corrupt: string[] = [];
+    for (let k = 0; k < 20; k++) {
+      const archive = zipSync({ ...entries, 'model.weights.h5': flipped(entries['model.weights.h5'], 777 + k, 4096) });
+      const { error, printed } = await captured(() => loadKeras(archive, 'bad.keras'));
+      expect(printed).toBe('');
+      if (!error) continue;
+      expect(error.message.split('\n')).toHaveLength(1);
+      expect(error.message).toMatch(/^bad\.keras(\/model\.weights\.h5)?: /);
+      if (error.message.startsWith('bad.keras/model.weights.h5: corrupt HDF5 file (HDF5: ')) corrupt.push(error.message);
+    }
+    expect(corrupt.length).toBeGreaterThan(0);
+  });
+
+  it('says where a config stops being JSON', async () => {
+    const entries = { 'config.json': strToU8('{"class_name": "Functional", "config": {"layers": [}'), 'model.weights.h5': bytesOf('keras-tiny-yolo3-w2-c2.h5') };
+    await expect(loadKeras(zipSync(entries), 'broken.keras')).rejects.toThrow(/^broken\.keras: the model config is not valid JSON \(Unexpected token '}', .*"layers": \[}.*\): the file is damaged or was not written by Keras$/);
+  });
+
+  it('refuses an archive entry that would unpack to far more than the archive', async () => {
+    const huge = new Uint8Array(80 << 20); // zeros: 80 MiB that deflate to ~80 KiB
+    const archive = zipSync({ 'config.json': strToU8('{}'), 'model.weights.h5': huge }, { level: 1 });
+    const started = performance.now();
+    await expect(loadKeras(archive, 'bomb.keras')).rejects.toThrow(/^bomb\.keras: the archive's model\.weights\.h5 would unpack to 83886080 bytes, more than 67108864 for a \d+-byte archive/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('Keras weights', () => {
+  it('refuses NaN weights, naming the file and the layer', async () => {
+    const { config, weights } = await fixtureConfigAndWeights('keras-tiny-yolo3-w2-c2');
+    const [layer, roles] = [...weights].find(([, r]) => r.has('kernel'))!;
+    roles.get('kernel')!.data[2] = Number.NaN;
+    const bytes = await writeKeras2H5(toKeras2Config(config), weights);
+    await expect(loadKeras(bytes, 'nan.h5')).rejects.toThrow(new RegExp(`^nan\\.h5: layer '${layer}' \\(conv\\): weights: 1 of \\d+ values are not finite \\(the first, NaN, at index \\d+\\)$`));
+  });
+});
