@@ -18,7 +18,7 @@ export { METHOD_NAMES } from './algorithms/types.js';
 export { registerRuntime, registeredRuntimes, resolveRuntime, clearRuntimes } from './runtime/registry.js';
 export { parseTarget, formatTarget, QUANTITIES, resolveTarget, targetValueAndHeadGradients } from './targets/index.js';
 export type { ResolvedTarget, ResolveTargetOptions, TargetValuesAndGradients } from './targets/index.js';
-export { decodeDetections, DEFAULT_SCORE_THRESHOLD, DEFAULT_IOU_THRESHOLD, DEFAULT_MAX_DETECTIONS, letterboxBoxToImage, iou, nonMaxSuppression, sigmoid, boxCentre, boxSize } from './decode/index.js';
+export { decodeDetections, DEFAULT_SCORE_THRESHOLD, DEFAULT_IOU_THRESHOLD, DEFAULT_MAX_DETECTIONS, letterboxBoxToImage, iou, nonMaxSuppression, sigmoid, boxCentre, boxSize, checkFiniteHeads } from './decode/index.js';
 export type { DecodeDetectionsOptions } from './decode/index.js';
 export { letterboxImage, letterboxGeometry, letterboxContentSize, LETTERBOX_PAD, inputFromFloatArray } from './preprocess/index.js';
 export type { PreparedInput } from './preprocess/index.js';

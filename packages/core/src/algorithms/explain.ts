@@ -3,6 +3,7 @@
  * resolution and one decoding of the detections; explain(): one method.
  */
 import { decodeDetections } from '../decode/decode-detections.js';
+import { checkFiniteHeads, checkFiniteMap } from '../decode/finite-heads.js';
 import type { LoadedModel, TensorData } from '../runtime/types.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import { targetValueAndHeadGradients } from '../targets/target-gradients.js';
@@ -44,6 +45,7 @@ export async function explainAll(
   };
   const { heads, tape } = await model.forward(input, record.gradients || record.visualBackProp ? record : undefined);
   try {
+    checkFiniteHeads(model.graph, heads);
     const decoding = { scoreThreshold: checked.scoreThreshold, iouThreshold: checked.iouThreshold };
     const resolved = resolveTarget(checked.target, model.graph, heads, decoding);
     const detections = options.detections ? (resolved.detections ?? decodeDetections(model.graph, heads, decoding)) : undefined;
@@ -66,9 +68,11 @@ export async function explainAll(
       const base = { method, targetValue: values[0], detection: resolved.detection };
       if (method === 'integrated-gradients') {
         const ig = await integratedGradients(context);
+        checkFiniteMap(method, ig.map);
         maps.push({ ...base, ...ig, milliseconds: sharedMs + performance.now() - methodStarted });
       } else {
         const map = await runMethod(method, context);
+        checkFiniteMap(method, map);
         maps.push({ ...base, map, milliseconds: sharedMs + performance.now() - methodStarted });
       }
     }

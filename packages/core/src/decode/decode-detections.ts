@@ -1,5 +1,6 @@
 import type { Graph } from '../graph/types.js';
 import type { TensorData } from '../runtime/types.js';
+import { checkFiniteHeads } from './finite-heads.js';
 import { anchorOffset, headGeometries } from './head-geometry.js';
 import { letterboxBoxToImage } from './letterbox.js';
 import { nonMaxSuppression } from './nms.js';
@@ -33,6 +34,7 @@ export function decodeDetections(graph: Graph, heads: TensorData[], options: Dec
   if (!Number.isInteger(batchIndex) || batchIndex < 0 || batchIndex >= batch) {
     throw new Error(`decode: batch index ${batchIndex} is outside the batch of ${batch}`);
   }
+  checkFiniteHeads(graph, heads, batchIndex);
 
   const candidates: Detection[] = [];
   for (const head of geometries) {

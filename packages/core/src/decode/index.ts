@@ -6,3 +6,4 @@ export { nonMaxSuppression } from './nms.js';
 export { headGeometries, anchorOffset } from './head-geometry.js';
 export type { HeadGeometry } from './head-geometry.js';
 export { sigmoid, boxCentre, boxSize } from './yolo-math.js';
+export { checkFiniteHeads, checkFiniteMap } from './finite-heads.js';
