@@ -1,18 +1,21 @@
 /**
  * Errors a user can hit with a file are one line that starts with the file's name, so the
- * CLI can print them as `error: <message>` and the user knows which file to look at.
+ * CLI can print them as `error: <message>` and the user knows which file to look at. Text that
+ * may come from a file's content is escaped (core's `printable`): a binary file must not put
+ * terminal control sequences on the user's screen.
  */
 import { basename } from 'node:path';
+import { printable } from '@yolo-saliency/core';
 
-/** The message of any thrown value, on one line. */
+/** The message of any thrown value, on one line, with control characters escaped. */
 export function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return printable(text.replace(/\s*\n\s*/g, ' ').trim(), Infinity);
 }
 
-/** An Error whose message names `file` (as given, or its base name if that already appears). */
+/** An Error whose message is `file: problem` (the problem's control characters escaped). */
 export function fileError(file: string, problem: string, cause?: unknown): Error {
-  return new Error(`${file}: ${problem}`, cause === undefined ? undefined : { cause });
+  return new Error(`${file}: ${printable(problem, Infinity)}`, cause === undefined ? undefined : { cause });
 }
 
 /**
@@ -22,7 +25,7 @@ export function fileError(file: string, problem: string, cause?: unknown): Error
 export function withFileName(error: unknown, file: string): Error {
   const text = messageOf(error);
   if (text.includes(file) || text.includes(basename(file))) {
-    return error instanceof Error ? error : new Error(text);
+    return error instanceof Error && error.message === text ? error : new Error(text, { cause: error });
   }
   return fileError(file, text, error);
 }

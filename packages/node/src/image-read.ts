@@ -1,7 +1,9 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Image8 } from '@yolo-saliency/core';
 import { fileError, messageOf } from './file-errors.js';
+import { checkRegularFile, openError } from './input-file.js';
 
 /**
  * Decode an image file (JPEG, PNG, WebP, TIFF, GIF, AVIF/HEIF, SVG: whatever sharp reads)
@@ -31,17 +33,18 @@ export async function readImage(path: string): Promise<Image8> {
   }
 }
 
-/** Missing, empty and directory paths get their own clear message before sharp sees them. */
+/**
+ * Missing, empty, directory and special paths (a FIFO, /dev/zero) get their own clear message
+ * before sharp sees them: sharp would wait on a FIFO forever.
+ */
 async function checkReadableFile(path: string): Promise<void> {
-  let size: number;
+  let info: Stats;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw fileError(path, 'is a folder, not an image file');
-    size = info.size;
+    info = await stat(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw fileError(path, 'file not found');
-    if ((error as NodeJS.ErrnoException).code === 'EACCES') throw fileError(path, 'permission denied');
-    throw error;
+    throw openError(path, error);
   }
-  if (size === 0) throw fileError(path, 'empty file (0 bytes), not an image');
+  if (info.isDirectory()) throw fileError(path, 'is a folder, not an image file');
+  checkRegularFile(path, info);
+  if (info.size === 0) throw fileError(path, 'empty file (0 bytes), not an image');
 }

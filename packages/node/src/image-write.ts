@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import type { Image8 } from '@yolo-saliency/core';
 import { writeFileAtomic } from './atomic-write.js';
-import { fileError } from './file-errors.js';
+import { fileError, messageOf } from './file-errors.js';
 
 const ENCODERS: Record<string, (image: sharp.Sharp) => sharp.Sharp> = {
   '.png': (image) => image.png(),
@@ -23,7 +23,11 @@ export async function writeImage(path: string, image: Image8): Promise<void> {
   }
   const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const bytes = await encode(sharp(pixels, { raw: { width, height, channels } })).toBuffer();
-  await writeFileAtomic(path, bytes);
+  try {
+    await writeFileAtomic(path, bytes);
+  } catch (error) {
+    throw fileError(path, `cannot write: ${messageOf(error)}`, error);
+  }
 }
 
 /** Encode an image to PNG bytes in memory (for servers and tests). */

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { loadDarknet, loadKeras, parseNames } from '@yolo-saliency/core/loaders';
-import { importOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core/onnx';
+import { GRAPH_METADATA_KEY, importOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core/onnx';
 import type { Graph } from '@yolo-saliency/core';
 import { fileError, messageOf, withFileName } from './file-errors.js';
+import { readInputFile, type InputFileKind } from './input-file.js';
 
 export interface ModelFileOptions {
   /** Darknet .weights file for a .cfg; without it the weights are seeded (untrained). */
@@ -12,6 +12,13 @@ export interface ModelFileOptions {
   names?: string;
   /** Seed for seeded weights (default: the loader's). */
   seed?: number;
+  /**
+   * Anchors per head ([w, h] in input pixels, head order) for a model that does not carry
+   * them (a Keras file, an ONNX file without our metadata); default: keras-yolo3's.
+   */
+  anchors?: Array<Array<[number, number]>>;
+  /** Raise (or lower) the size limits of INPUT_FILE_LIMITS for this load, in bytes. */
+  limits?: Partial<Record<InputFileKind, number>>;
 }
 
 export type WeightsSource = 'file' | 'seeded';
@@ -22,6 +29,11 @@ export interface ModelFile {
   description: string;
   /** 'seeded' means the weights are random: the model detects nothing real. */
   weightsSource: WeightsSource;
+  /**
+   * Things the user should know that did not stop the load, one line each, naming the file
+   * (an unknown .weights version, anchors that were assumed). Apps print them as warnings.
+   */
+  warnings: string[];
 }
 
 const FORMATS: Record<string, string> = { '.cfg': 'darknet', '.h5': 'keras', '.keras': 'keras', '.onnx': 'onnx' };
@@ -38,47 +50,58 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
   if (format !== 'darknet' && options.weights) {
     throw fileError(options.weights, `--weights applies to darknet .cfg models; ${basename(path)} carries its own weights`);
   }
-  const classNames = options.names ? await readNames(options.names) : undefined;
-  const modelBytes = await readInput(path);
+  if (format === 'darknet' && options.anchors) {
+    throw fileError(path, '--anchors applies to Keras and ONNX models without anchors; a darknet .cfg carries its own');
+  }
+  const limits = options.limits ?? {};
+  const read = (file: string, kind: InputFileKind) => readInputFile(file, kind, { maxBytes: limits[kind] });
+  const classNames = options.names ? await readNames(options.names, read) : undefined;
+  const modelBytes = await read(path, format === 'darknet' ? 'cfg' : 'model');
   let graph: Graph;
   let weightsSource: WeightsSource;
+  const warnings: string[] = [];
   if (format === 'darknet') {
-    const weightsBytes = options.weights ? await readInput(options.weights) : undefined;
+    const weightsBytes = options.weights ? await read(options.weights, 'weights') : undefined;
     try {
       const loaded = loadDarknet({
-        cfg: new TextDecoder().decode(modelBytes),
+        cfg: decodeText(modelBytes),
         cfgName: basename(path),
         weights: weightsBytes,
         weightsName: options.weights ? basename(options.weights) : undefined,
-        classNames,
         seed: options.seed,
       });
       graph = loaded.graph;
       weightsSource = loaded.weightsSource;
+      warnings.push(...loaded.warnings);
     } catch (error) {
-      // A weights problem already names the weights file; anything else is about the cfg.
-      throw withFileName(error, options.weights && messageOf(error).includes(basename(options.weights)) ? options.weights : path);
+      // A weights problem names the weights file first; anything else is about the cfg.
+      throw withFileName(error, options.weights && messageOf(error).startsWith(`${basename(options.weights)}:`) ? options.weights : path);
     }
   } else if (format === 'onnx') {
     let metadata: Map<string, string>;
     try {
-      ({ graph, metadata } = importOnnx(modelBytes, basename(path)));
+      const imported = importOnnx(modelBytes, basename(path), { anchors: options.anchors });
+      ({ graph, metadata } = imported);
+      warnings.push(...imported.warnings);
+      if (options.anchors && metadata.has(GRAPH_METADATA_KEY)) warnings.push(`${basename(path)}: the file carries its own anchors; the anchors given were not used`);
     } catch (error) {
       throw withFileName(error, path);
     }
-    if (classNames) graph = withClassNames(graph, classNames, options.names!);
     // A model converted from seeded weights is still untrained: keep saying so.
     weightsSource = metadata.get(WEIGHTS_SOURCE_METADATA_KEY) === 'seeded' ? 'seeded' : 'file';
   } else {
     try {
-      graph = (await loadKeras(modelBytes, basename(path))).graph;
+      graph = (await loadKeras(modelBytes, basename(path), { anchors: options.anchors })).graph;
     } catch (error) {
       throw withFileName(error, path);
     }
-    if (classNames) graph = withClassNames(graph, classNames, options.names!);
     weightsSource = 'file';
   }
-  return { graph, weightsSource, description: describeModel(path, graph, weightsSource) };
+  if (options.anchors && format !== 'darknet' && options.anchors.length !== graph.heads.length) {
+    throw fileError(path, `${options.anchors.length} groups of anchors given for a model with ${graph.heads.length} heads`);
+  }
+  if (classNames) graph = withClassNames(graph, classNames, options.names!);
+  return { graph, weightsSource, warnings, description: describeModel(path, graph, weightsSource) };
 }
 
 function withClassNames(graph: Graph, names: string[], file: string): Graph {
@@ -87,24 +110,16 @@ function withClassNames(graph: Graph, names: string[], file: string): Graph {
   return { ...graph, classNames: names };
 }
 
-async function readNames(path: string): Promise<string[]> {
-  const text = new TextDecoder().decode(await readInput(path));
+/** Text files as UTF-8; a byte sequence that is not UTF-8 becomes U+FFFD, never an exception. */
+function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}
+
+async function readNames(path: string, read: (file: string, kind: InputFileKind) => Promise<Uint8Array>): Promise<string[]> {
+  const text = decodeText(await read(path, 'names'));
   try {
     return parseNames(text);
   } catch (error) {
-    throw withFileName(error, path);
-  }
-}
-
-async function readInput(path: string): Promise<Uint8Array> {
-  try {
-    const bytes = await readFile(path);
-    if (bytes.length === 0) throw fileError(path, 'empty file (0 bytes)');
-    return bytes;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw fileError(path, 'file not found');
-    if (code === 'EISDIR') throw fileError(path, 'is a folder, not a file');
     throw withFileName(error, path);
   }
 }

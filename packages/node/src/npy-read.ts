@@ -1,22 +1,28 @@
-import { readFile } from 'node:fs/promises';
 import { fileError, messageOf } from './file-errors.js';
+import { readInputFile } from './input-file.js';
 import { parseNpyHeader, type NpyArray } from './npy-format.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Read a .npy array of little-endian float32 or float64 in C order into float32.
- * `source` is a path or the file's bytes (`name` then names it in messages).
+ * `source` is a path or the file's bytes (`name` then names it in messages). A path must be
+ * a regular file of at most `maxBytes` (default INPUT_FILE_LIMITS.npy).
  * Other dtypes, Fortran order and truncated or oversized data are errors naming the file.
  */
-export async function readNpy(source: string | Uint8Array, name = typeof source === 'string' ? source : 'array.npy'): Promise<NpyArray> {
+export async function readNpy(
+  source: string | Uint8Array,
+  name = typeof source === 'string' ? source : 'array.npy',
+  options: { maxBytes?: number } = {},
+): Promise<NpyArray> {
   let bytes: Uint8Array;
   if (typeof source === 'string') {
     try {
-      bytes = await readFile(source);
+      bytes = await readInputFile(source, 'npy', options);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw fileError(name, code === 'ENOENT' ? 'file not found' : messageOf(error), error);
+      // readInputFile names `source`; say `name` when the caller chose another.
+      if (name === source) throw error;
+      throw fileError(name, messageOf(error).replace(`${source}: `, ''), error);
     }
   } else {
     bytes = source;

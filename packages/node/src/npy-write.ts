@@ -1,5 +1,5 @@
 import { writeFileAtomic } from './atomic-write.js';
-import { fileError } from './file-errors.js';
+import { fileError, messageOf } from './file-errors.js';
 import { formatNpyHeader, type NpyArray } from './npy-format.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -30,5 +30,9 @@ export async function writeNpy(path: string, array: NpyArray): Promise<void> {
   } catch (error) {
     throw fileError(path, (error as Error).message, error);
   }
-  await writeFileAtomic(path, bytes);
+  try {
+    await writeFileAtomic(path, bytes);
+  } catch (error) {
+    throw fileError(path, `cannot write: ${messageOf(error)}`, error);
+  }
 }
