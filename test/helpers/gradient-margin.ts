@@ -3,9 +3,10 @@
  *
  * A network of leaky/relu and maxpool is piecewise linear: its gradient changes abruptly
  * where a leaky/relu input crosses 0 or where the two largest values of a maxpool window swap
- * places. A float32 runtime computes every activation with a rounding error (at most ~7e-7
- * of the layer's largest |value| in a 160 px tiny-yolo3, most values 10x less; about 1e-6 at
- * the heads of small random graphs), so when an input lies closer to such a point than that,
+ * places (and the guided rule's [x > 0] makes mish and swish jump at 0 too). A float32
+ * runtime computes every activation with a rounding error (at most ~7e-7 of the layer's
+ * largest |value| in a 160 px tiny-yolo3, most values 10x less; about 1e-6 at the heads of
+ * small random graphs), so when an input lies closer to such a point than that,
  * two correct float32 runtimes (or Keras) may fall on different sides of it and give
  * different gradients, each right for its own rounding.
  * Exact ties (equal in float64, e.g. in a flat image region or at relu's zeros) are not such
@@ -43,10 +44,14 @@ export function forward64(graph: Graph, input: TensorData): Forward64 {
       case 'conv': {
         const [kh, kw] = node.kernel;
         const { stride, pads, weights, bias } = node;
+        // Grouped: filter f reads the cg input channels of its group.
+        const cg = c / node.groups;
+        const fg = oc / node.groups;
         for (let n = 0; n < batch; n++)
           for (let oy = 0; oy < oh; oy++)
             for (let ox = 0; ox < ow; ox++)
               for (let f = 0; f < oc; f++) {
+                const c0 = Math.floor(f / fg) * cg;
                 let sum = bias[f];
                 for (let ky = 0; ky < kh; ky++) {
                   const iy = oy * stride - pads.top + ky;
@@ -54,7 +59,7 @@ export function forward64(graph: Graph, input: TensorData): Forward64 {
                   for (let kx = 0; kx < kw; kx++) {
                     const ix = ox * stride - pads.left + kx;
                     if (ix < 0 || ix >= w) continue;
-                    for (let ci = 0; ci < c; ci++) sum += x![at(n, iy, ix, ci)] * weights[((f * c + ci) * kh + ky) * kw + kx];
+                    for (let ci = 0; ci < cg; ci++) sum += x![at(n, iy, ix, c0 + ci)] * weights[((f * cg + ci) * kh + ky) * kw + kx];
                   }
                 }
                 y[((n * oh + oy) * ow + ox) * oc + f] = sum;
@@ -67,6 +72,8 @@ export function forward64(graph: Graph, input: TensorData): Forward64 {
           if (node.activation === 'leaky') y[k] = v > 0 ? v : node.alpha * v;
           else if (node.activation === 'relu') y[k] = v > 0 ? v : 0;
           else if (node.activation === 'logistic') y[k] = 1 / (1 + Math.exp(-v));
+          else if (node.activation === 'mish') y[k] = v * Math.tanh(v > 30 ? v : Math.log1p(Math.exp(v)));
+          else if (node.activation === 'swish') y[k] = v / (1 + Math.exp(-v));
           else y[k] = v;
         }
         break;
@@ -105,6 +112,9 @@ export function forward64(graph: Graph, input: TensorData): Forward64 {
         }
         break;
       }
+      case 'slice':
+        for (let p = 0; p < batch * oh * ow; p++) for (let ch = 0; ch < oc; ch++) y[p * oc + ch] = x![p * c + node.start + ch];
+        break;
       case 'add':
         for (const j of node.inputs) for (let k = 0; k < y.length; k++) y[k] += values[j][k];
         break;
@@ -126,12 +136,15 @@ export interface GradientMargin {
   where: string;
 }
 
-/** The nearest gradient jump of the model at this input (leaky/relu signs, maxpool argmaxes). */
+/** Activations whose gradient jumps where their input crosses 0: leaky and relu under every rule; mish and swish under the guided rule ([x > 0]). */
+const JUMPS_AT_ZERO = new Set(['leaky', 'relu', 'mish', 'swish']);
+
+/** The nearest gradient jump of the model at this input (rectifier signs, maxpool argmaxes). */
 export function gradientMargin(graph: Graph, input: TensorData): GradientMargin {
   const { shapes, batch, values } = forward64(graph, input);
   let best: GradientMargin = { margin: Infinity, where: 'none' };
   graph.nodes.forEach((node, i) => {
-    if (node.kind === 'activation' && (node.activation === 'leaky' || node.activation === 'relu')) {
+    if (node.kind === 'activation' && JUMPS_AT_ZERO.has(node.activation)) {
       const x = values[node.inputs[0]];
       const scale = maxAbs(x) || 1;
       for (let k = 0; k < x.length; k++) {
