@@ -8,6 +8,12 @@ export default defineConfig({
   root: fileURLToPath(new URL('./src/client', import.meta.url)),
   base: './',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  resolve: {
+    alias: {
+      'node:module': fileURLToPath(new URL('./src/client/node-builtin-stub.ts', import.meta.url)),
+      'node:path': fileURLToPath(new URL('./src/client/node-builtin-stub.ts', import.meta.url)),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
     emptyOutDir: true,
