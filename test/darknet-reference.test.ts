@@ -248,7 +248,7 @@ describe.each(MODELS)('darknet reference: %s detections on the photos', (name) =
 
   it.skipIf(!path).each(PHOTOS)("%s.jpg with darknet's preprocessing and NMS: darknet's detections (classes, IoU >= 0.99, probability within 0.02)", (photo) => {
     const ref = refs[photo];
-    const candidates = decodeDetections(graph, results[photo].darknetStyle, { iouThreshold: 1, maxDetections: Infinity });
+    const candidates = decodeDetections(graph, results[photo].darknetStyle, { iouThreshold: 1, maxDetections: Infinity, nms: null });
     const ours = darknetNms(candidates, ref.imageSize, SIZE, ref.nms.kind === 'greedynms' ? 'greedynms' : 'default', ref.nms.threshold);
     const theirs = ref.detections.map((d) => ({ ...d, box: clipBox(d.box, ref.imageSize.width, ref.imageSize.height) }));
     const m = matchDetections(ours, theirs);
@@ -261,10 +261,10 @@ describe.each(MODELS)('darknet reference: %s detections on the photos', (name) =
     }
   });
 
-  it.skipIf(!path).each(PHOTOS)("%s.jpg with darknet's preprocessing: decodeDetections' own NMS is darknet's default NMS (plain IoU), not greedynms", (photo) => {
+  it.skipIf(!path).each(PHOTOS)("%s.jpg with darknet's preprocessing: decodeDetections' own NMS is the cfg's (nms_kind=greedynms: DIoU on image-relative boxes), as darknet runs it", (photo) => {
     const ref = refs[photo];
-    const candidates = decodeDetections(graph, results[photo].darknetStyle, { iouThreshold: 1, maxDetections: Infinity });
-    const plain = darknetNms(candidates, ref.imageSize, SIZE, 'default', ref.nms.threshold);
+    const candidates = decodeDetections(graph, results[photo].darknetStyle, { iouThreshold: 1, maxDetections: Infinity, nms: null });
+    const plain = darknetNms(candidates, ref.imageSize, SIZE, ref.nms.kind === 'greedynms' ? 'greedynms' : 'default', ref.nms.threshold);
     // Boxes mapped with our letterbox geometry (content size rounded, darknet's floored): IoU, not equality.
     const ours = decodeDetections(graph, results[photo].darknetStyle, { letterbox: results[photo].letterbox }).map(
       (d: Detection): ImageDetection => ({ className: d.className, classIndex: d.classIndex, probability: d.score, box: [d.box[0], d.box[1], d.box[2], d.box[3]] }),

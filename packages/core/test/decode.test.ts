@@ -3,6 +3,7 @@ import { GraphBuilder } from '../src/graph/builder.js';
 import type { Graph } from '../src/graph/types.js';
 import type { TensorData } from '../src/runtime/types.js';
 import { decodeDetections, iou, letterboxBoxToImage, nonMaxSuppression } from '../src/decode/index.js';
+import { diou } from '../src/decode/nms.js';
 import { letterboxGeometry } from '../src/preprocess/letterbox-geometry.js';
 import type { Detection } from '../src/decode/types.js';
 
@@ -183,5 +184,19 @@ describe('iou and nonMaxSuppression', () => {
     expect(nonMaxSuppression([e, d], 1 / 3)).toEqual([d, e]);
     expect(nonMaxSuppression([e, d], 0.3)).toEqual([d]);
     expect(nonMaxSuppression([c, b, a], 0.45, 1)).toEqual([a]);
+  });
+
+  it("darknet's DIoU (greedynms) subtracts (d²/c²)^beta on image-relative boxes, so it keeps boxes whose centres are apart", () => {
+    // IoU 1/3; enclosing box 15 x 10, centres 5 apart, in a 100 x 100 image: 1/3 - (0.0025/0.0325)^0.6.
+    expect(diou([0, 0, 10, 10], [5, 0, 15, 10], 0.6, [100, 100])).toBeCloseTo(0.1187312229, 9);
+    // In a 200 x 100 image x is divided by 200: the same pixels are relatively closer in x.
+    expect(diou([0, 0, 10, 10], [5, 0, 15, 10], 0.6, [200, 100])).toBeCloseTo(0.1883774006, 9);
+    // Same centre: DIoU is IoU.
+    expect(diou([0, 0, 10, 10], [2, 2, 8, 8], 0.6, [100, 100])).toBeCloseTo(36 / 100, 12);
+    const a = detection([0, 0, 10, 10], 0.9);
+    const b = detection([2, 0, 12, 10], 0.8); // IoU 0.667, DIoU 0.667 - (0.0004/0.0244)^0.6 = 0.581
+    const far = (x: Detection, y: Detection) => diou(x.box, y.box, 0.6, [100, 100]);
+    expect(nonMaxSuppression([a, b], 0.6)).toEqual([a]);
+    expect(nonMaxSuppression([a, b], 0.6, Infinity, far)).toEqual([a, b]);
   });
 });

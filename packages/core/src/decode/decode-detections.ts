@@ -1,13 +1,15 @@
-import type { Graph } from '../graph/types.js';
+import type { Graph, YoloNode } from '../graph/types.js';
 import type { TensorData } from '../runtime/types.js';
 import { checkFiniteHeads } from './finite-heads.js';
 import { anchorOffset, headGeometries } from './head-geometry.js';
 import { letterboxBoxToImage } from './letterbox.js';
-import { nonMaxSuppression } from './nms.js';
+import { diou, nonMaxSuppression } from './nms.js';
 import type { DecodeOptions, Detection, Letterbox } from './types.js';
 import { headDecoding } from './yolo-math.js';
 
 export interface DecodeDetectionsOptions extends DecodeOptions {
+  /** NMS overlap rule; default: the model's (darknet's nms_kind on the last head), null: plain IoU. */
+  nms?: { kind: 'diou'; beta: number } | null;
   /** Which image of the batch to decode (default 0). */
   batchIndex?: number;
   /** Map boxes back to image pixels (clipped to the image); otherwise boxes stay in input pixels, unclipped. */
@@ -68,7 +70,13 @@ export function decodeDetections(graph: Graph, heads: TensorData[], options: Dec
     }
   }
 
-  const kept = nonMaxSuppression(candidates, iouThreshold, maxDetections);
   const letterbox = options.letterbox;
-  return letterbox ? kept.map((d) => ({ ...d, box: letterboxBoxToImage(d.box, letterbox) })) : kept;
+  const toImage = (d: Detection): Detection => (letterbox ? { ...d, box: letterboxBoxToImage(d.box, letterbox) } : d);
+  // Darknet's nms_kind is the last head's; its DIoU runs on image-relative boxes, so on the
+  // image's boxes when the letterbox is known (plain IoU does not care where boxes are).
+  const rule = options.nms === undefined ? (graph.nodes[graph.heads[graph.heads.length - 1]] as YoloNode).nms : options.nms ?? undefined;
+  if (!rule) return nonMaxSuppression(candidates, iouThreshold, maxDetections).map(toImage);
+  const mapped = candidates.map(toImage);
+  const size: [number, number] = letterbox ? [letterbox.imageWidth, letterbox.imageHeight] : [geometries[0].inputW, geometries[0].inputH];
+  return nonMaxSuppression(mapped, iouThreshold, maxDetections, (a, b) => diou(a.box, b.box, rule.beta, size));
 }

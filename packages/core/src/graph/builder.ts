@@ -82,8 +82,8 @@ export class GraphBuilder {
     return this.add(name, inputs, { kind: 'add' });
   }
 
-  yolo(name: string, input: number, anchors: Array<[number, number]>, classes: number, scaleXY = 1, newCoords = false): number {
-    return this.add(name, [input], { kind: 'yolo', anchors, classes, scaleXY, newCoords });
+  yolo(name: string, input: number, anchors: Array<[number, number]>, classes: number, scaleXY = 1, newCoords = false, nms?: { kind: 'diou'; beta: number }): number {
+    return this.add(name, [input], { kind: 'yolo', anchors, classes, scaleXY, newCoords, ...(nms ? { nms } : {}) });
   }
 
   /** Finish: checks shapes at the given size and head channel counts. */

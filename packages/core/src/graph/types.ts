@@ -114,6 +114,12 @@ export interface YoloNode extends NodeBase {
    * wh = anchor * 4v² (decode/yolo-math.ts).
    */
   newCoords: boolean;
+  /**
+   * Darknet's `nms_kind` (greedynms, diounms): NMS compares boxes by DIoU, IoU − (d²/c²)^beta
+   * (d: the centres' distance, c: the enclosing box's diagonal), on image-relative boxes.
+   * Absent: plain IoU. Decoding uses the last head's setting, as darknet does.
+   */
+  nms?: { kind: 'diou'; beta: number };
 }
 
 export type GraphNode =

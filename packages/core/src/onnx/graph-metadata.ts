@@ -29,6 +29,8 @@ export interface MetadataHead {
   scaleXY: number;
   /** Darknet's new_coords (absent in files written before it existed: false). */
   newCoords?: boolean;
+  /** Darknet's DIoU NMS (absent: plain IoU). */
+  nms?: { kind: 'diou'; beta: number };
 }
 
 export interface GraphMetadata {
@@ -53,7 +55,7 @@ export function graphMetadata(graph: Graph, headOutputs: string[]): GraphMetadat
     heads: graph.heads.map((h, k) => {
       const n = graph.nodes[h];
       if (n.kind !== 'yolo') throw new Error(`ONNX export: head ${k} ('${n.name}') is not a yolo node`);
-      return { name: n.name, output: headOutputs[k], anchors: n.anchors, classes: n.classes, scaleXY: n.scaleXY, ...(n.newCoords ? { newCoords: true } : {}) };
+      return { name: n.name, output: headOutputs[k], anchors: n.anchors, classes: n.classes, scaleXY: n.scaleXY, ...(n.newCoords ? { newCoords: true } : {}), ...(n.nms ? { nms: n.nms } : {}) };
     }),
   };
 }
@@ -77,7 +79,7 @@ export function parseGraphMetadata(json: string): GraphMetadata {
     Array.isArray(m.nodes) &&
     m.nodes.every((n) => n && typeof n.name === 'string' && typeof n.kind === 'string') &&
     Array.isArray(m.heads) &&
-    m.heads.every((h) => h && typeof h.name === 'string' && typeof h.output === 'string' && Array.isArray(h.anchors) && h.anchors.every(isPair) && Number.isInteger(h.classes) && typeof h.scaleXY === 'number' && (h.newCoords === undefined || typeof h.newCoords === 'boolean'));
+    m.heads.every((h) => h && typeof h.name === 'string' && typeof h.output === 'string' && Array.isArray(h.anchors) && h.anchors.every(isPair) && Number.isInteger(h.classes) && typeof h.scaleXY === 'number' && (h.newCoords === undefined || typeof h.newCoords === 'boolean') && (h.nms === undefined || (h.nms?.kind === 'diou' && Number.isFinite(h.nms.beta))));
   if (!ok) throw new Error(`metadata '${GRAPH_METADATA_KEY}' is not a yolo-saliency graph description (version 1)`);
   return m;
 }

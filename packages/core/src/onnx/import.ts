@@ -203,7 +203,7 @@ class OnnxImporter implements OnnxImportContext {
     if (meta?.kind === 'activation') return this.added(b.activation(this.irName(n), this.feature(n, 0).node, meta.activation ?? 'linear', meta.alpha ?? 0.1), n);
     if (meta?.kind === 'add') return this.added(b.addNode(this.irName(n), [this.feature(n, 0).node]), n);
     const head = this.metaHeads.get(n.name);
-    if (meta?.kind === 'yolo' && head) return this.added(b.yolo(this.irName(n), this.feature(n, 0).node, head.anchors, head.classes, head.scaleXY, head.newCoords ?? false), n);
+    if (meta?.kind === 'yolo' && head) return this.added(b.yolo(this.irName(n), this.feature(n, 0).node, head.anchors, head.classes, head.scaleXY, head.newCoords ?? false, head.nms), n);
     this.values.set(n.outputs[0], this.feature(n, 0, true));
   }
 

@@ -12,7 +12,7 @@ export const yoloKind: NodeKindDefinition<YoloNode> = {
   parameterCount: () => 0,
   details(node) {
     const anchors = node.anchors.map(([w, h]) => `${w},${h}`).join(' ');
-    return `anchors ${anchors}; ${node.classes} classes${node.scaleXY !== 1 ? `; scale_x_y ${node.scaleXY}` : ''}${node.newCoords ? '; new_coords' : ''}`;
+    return `anchors ${anchors}; ${node.classes} classes${node.scaleXY !== 1 ? `; scale_x_y ${node.scaleXY}` : ''}${node.newCoords ? '; new_coords' : ''}${node.nms ? `; DIoU-NMS beta ${node.nms.beta}` : ''}`;
   },
   reference: (_node, [x]) => x.data,
   vbpFeatureMap: () => false,

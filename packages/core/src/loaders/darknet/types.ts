@@ -66,6 +66,8 @@ export interface DarknetYoloLayer extends LayerBase {
   scaleXY: number;
   /** `new_coords=1`: the head tensor is a logistic output already (see YoloNode.newCoords). */
   newCoords: boolean;
+  /** `nms_kind=greedynms` (DIoU, beta 0.6) or `diounms` (DIoU, beta_nms); absent: plain IoU. */
+  nms?: { kind: 'diou'; beta: number };
 }
 
 export type DarknetLayer =

@@ -20,10 +20,14 @@ export const yoloSection: DarknetSection<DarknetYoloLayer> = {
     if (!(scaleXY > 0)) r.fail(`'scale_x_y=${scaleXY}' must be positive`, 'scale_x_y');
     const newCoords = r.int('new_coords', 0);
     if (newCoords !== 0 && newCoords !== 1) r.fail(`'new_coords=${newCoords}' must be 0 or 1`, 'new_coords');
-    return { ...base, type: 'yolo', anchors: mask.map((m) => all[m]), classes, scaleXY, newCoords: newCoords === 1 };
+    // Darknet (parse_yolo): greedynms is DIoU with a fixed exponent 0.6, diounms uses beta_nms; anything else is plain IoU.
+    const nmsKind = r.str('nms_kind', 'default').toLowerCase();
+    const beta = r.float('beta_nms', 0.6);
+    const nms = nmsKind === 'greedynms' ? { kind: 'diou' as const, beta: 0.6 } : nmsKind === 'diounms' ? { kind: 'diou' as const, beta } : undefined;
+    return { ...base, type: 'yolo', anchors: mask.map((m) => all[m]), classes, scaleXY, newCoords: newCoords === 1, ...(nms ? { nms } : {}) };
   },
   channels: (_layer, channels) => channels.previous(),
   moments: (_layer, moments) => moments.previous(),
-  build: (layer, ctx) => ctx.builder.yolo(`yolo_${layer.index}`, ctx.previous(), layer.anchors, layer.classes, layer.scaleXY, layer.newCoords),
+  build: (layer, ctx) => ctx.builder.yolo(`yolo_${layer.index}`, ctx.previous(), layer.anchors, layer.classes, layer.scaleXY, layer.newCoords, layer.nms),
   describe: (layer) => `yolo ${layer.anchors.length} anchors, ${layer.classes} classes${layer.scaleXY !== 1 ? `, scale_x_y ${layer.scaleXY}` : ''}${layer.newCoords ? ', new_coords' : ''}`,
 };
