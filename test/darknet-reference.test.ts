@@ -226,7 +226,7 @@ describe.each(MODELS)('darknet reference: %s detections on the photos', (name) =
     await runtime?.dispose();
   });
 
-  // fixtures/yolo-fastest/ holds only the xl weights; the 1.1 weights are read from the shared data when present.
+  // Both models' real weights are in fixtures/yolo-fastest/ (the shared data beside the repository is a fallback).
   it.skipIf(!path)('the real .weights have exactly the bytes darknet expects, and load', () => {
     const ref = readJson<RefModel>(reference(`${name}.json`));
     const bytes = new Uint8Array(readFileSync(path!));
