@@ -6,6 +6,7 @@ import { checkInputSize, resolveRuntime } from '@yolo-saliency/core';
 import type { Graph, LoadedModel, RuntimeInfo } from '@yolo-saliency/core';
 import { loadModelFile, runtimeNames, setupRuntimes } from '@yolo-saliency/node';
 import type { ModelFile } from '@yolo-saliency/node';
+import { parseAnchorsText } from '@yolo-saliency/node';
 import type { OptionSpec, ParsedArgs } from './cli-args.js';
 import { UsageError } from './cli-errors.js';
 import { defaultModelPaths } from './default-model.js';
@@ -14,6 +15,7 @@ export const MODEL_OPTIONS: Record<string, OptionSpec> = {
   model: { type: 'string', value: 'M', description: 'model: darknet .cfg, Keras .h5 or .keras, or .onnx (default: bundled shapes detector, trained: fixtures/shapes/)' },
   weights: { type: 'string', value: 'W', description: "darknet .weights for --model's .cfg (without: seeded, untrained weights); without --model: in place of the bundled detector's weights" },
   names: { type: 'string', value: 'N', description: 'class names file, one per line (default with the bundled model: fixtures/shapes/shapes.names)' },
+  anchors: { type: 'string', value: 'A', description: "anchors of a Keras or foreign ONNX model, which carry none: 'w,h w,h ...; w,h ...', one group per head in output order (default: keras-yolo3's)" },
   'input-size': { type: 'string', value: 'N', description: "network input size N x N (a multiple of the model's largest stride)" },
 };
 
@@ -40,7 +42,9 @@ export async function chooseModel(args: ParsedArgs, command: string): Promise<Mo
   const modelFile = await loadModelFile(modelPath, {
     weights: weights ?? defaults?.weights,
     names: args.string('names') ?? defaults?.names,
+    anchors: anchorsOption(args, command),
   });
+  printModelWarnings(modelFile);
   const size = args.number('input-size', { integer: true, min: 1 });
   const inputSize: [number, number] = size ? [size, size] : modelFile.graph.inputSize;
   try {
@@ -73,4 +77,20 @@ export async function loadIntoRuntime(
 /** Seeded weights explain nothing real: say so on stderr (JSON output carries `untrained`). */
 export function warnIfUntrained(choice: ModelChoice, json: boolean): void {
   if (choice.modelFile.weightsSource === 'seeded' && !json) process.stderr.write(`warning: ${choice.modelFile.description}\n`);
+}
+
+/** --anchors as anchors per head, or a usage error saying what is wrong with the text. */
+function anchorsOption(args: ParsedArgs, command: string): Array<Array<[number, number]>> | undefined {
+  const text = args.string('anchors');
+  if (text === undefined) return undefined;
+  try {
+    return parseAnchorsText(text);
+  } catch (error) {
+    throw new UsageError(`--anchors: ${(error as Error).message}`, command);
+  }
+}
+
+/** What the loader says the user should know (an unknown .weights version, assumed anchors): stderr, JSON or not. */
+function printModelWarnings(modelFile: ModelFile): void {
+  for (const warning of modelFile.warnings) process.stderr.write(`warning: ${warning}\n`);
 }
