@@ -166,6 +166,37 @@ describe('hostile model and data files', () => {
     expectOneError(await run(['info', '--model', CFG, '--weights', WEIGHTS, '--names', at('three.names')]), `${at('three.names')}: 3 class names, but the model has 4 classes`);
   });
 
+  it('what does not stop a run is a warning on stderr: an unknown .weights version, assumed anchors', async () => {
+    const bytes = new Uint8Array(await readFile(WEIGHTS));
+    const v99 = Uint8Array.from(bytes);
+    new DataView(v99.buffer).setInt32(0, 9, true);
+    new DataView(v99.buffer).setInt32(4, 9, true);
+    await writeFile(at('v99.weights'), v99);
+    const r99 = await run(['info', '--model', CFG, '--weights', at('v99.weights')]);
+    expect(r99.code, r99.stderr).toBe(0);
+    expect(lines(r99.stderr)).toEqual([expect.stringMatching(/^warning: v99\.weights: unknown darknet weights version 9\.9\.0 \(darknet writes 0\.2\.x\); 'seen' was read as a 64-bit count/)]);
+    // 0.1 keeps a 32-bit 'seen': the header is 4 bytes shorter.
+    const v01 = new Uint8Array(bytes.length - 4);
+    v01.set(bytes.subarray(0, 16));
+    v01.set(bytes.subarray(20), 16);
+    new DataView(v01.buffer).setInt32(4, 1, true);
+    await writeFile(at('v01.weights'), v01);
+    const r01 = await run(['info', '--model', CFG, '--weights', at('v01.weights')]);
+    expect(r01.code, r01.stderr).toBe(0);
+    expect(r01.stderr).toMatch(/^warning: v01\.weights: unknown darknet weights version 0\.1\.0 .*'seen' was read as a 32-bit count/m);
+
+    const foreign = await editedOnnx('foreign.onnx', (m) => m.metadata.clear());
+    const assumed = await run(['detect', IMAGE, '--model', foreign, '--out', at('out-foreign')]);
+    expect(assumed.code, assumed.stderr).toBe(0);
+    expect(assumed.stderr).toMatch(/^warning: foreign\.onnx: the file carries no anchors, so keras-yolo3's defaults for 2 heads were assumed .*pass those with --anchors/m);
+    const given = await run(['detect', IMAGE, '--model', foreign, '--anchors', '10,14 23,27 37,58; 81,82 135,169 344,319', '--out', at('out-foreign-anchors')]);
+    expect(given.code, given.stderr).toBe(0);
+    expect(given.stderr).not.toMatch(/warning/);
+    const bad = await run(['detect', IMAGE, '--model', foreign, '--anchors', '10,14 -3,4', '--out', at('out-foreign-bad')]);
+    expect(bad.code).toBe(2);
+    expect(lines(bad.stderr)).toEqual([expect.stringMatching(/^error: --anchors: head 0: anchor '-3,4' is not 'w,h'/)]);
+  });
+
   it('an image with a 240-character name is explained (the temporary output name was too long)', async () => {
     const name = `${'x'.repeat(236)}.png`;
     await writeFile(at(name), await readFile(IMAGE));
