@@ -55,7 +55,7 @@ int main() {
       CHECK(windowOutputSize(13, 2, 1, 0, 1) == 13);     // yolov3-tiny maxpool size 2 stride 1
       CHECK(windowOutputSize(5, 3, 1, 0, 0) == 3);
     }},
-    {"tapOutput equals brute force", [] {
+    {"tapOutput equals brute force; dilatedPosition is its inverse", [] {
       for (int k = 1; k <= 5; ++k)
         for (int s = 1; s <= 3; ++s)
           for (int pad = 0; pad <= 3; ++pad)
@@ -69,6 +69,18 @@ int main() {
                   const bool found = tapOutput(i, tap, s, pad, out, got);
                   CHECK_MSG(found == (want >= 0) && (!found || got == want), "k=%d s=%d pad=%d i=%d tap=%d", k, s, pad, i, tap);
                 }
+      // The CPU's dilated layout (dilatedPosition) is tapOutput's inverse.
+      for (int k = 1; k <= 5; ++k)
+        for (int s = 1; s <= 3; ++s)
+          for (int pad = 0; pad <= 4; ++pad)
+            for (int out = 1; out <= 6; ++out)
+              for (int i = 0; i < 10; ++i)
+                for (int tap = 0; tap < k; ++tap)
+                  for (int o = 0; o < out; ++o) {
+                    int found = -1;
+                    const bool hit = tapOutput(i, tap, s, pad, out, found) && found == o;
+                    CHECK_MSG(hit == (dilatedPosition(o, k, s, pad) == i + k - 1 - tap), "k=%d s=%d pad=%d i=%d tap=%d o=%d", k, s, pad, i, tap, o);
+                  }
       CHECK(depthwiseFilter(3, 2, 1) == 7);
       CHECK(depthwiseFilter(0, 1, 0) == 0);
     }},

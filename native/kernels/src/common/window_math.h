@@ -58,6 +58,12 @@ YS_HD inline bool tapOutput(int i, int k, int s, int padBefore, int outSize, int
   return o < outSize;
 }
 
+/** Where output position o sits in the zero-padded copy of the output dilated by the stride
+ *  (o at s*o + k - 1 - padBefore), so that input position i's tap t reads it at i + k - 1 - t
+ *  exactly when tapOutput(i, t, ...) gives o: how the CPU's depthwise backward lays out dy
+ *  (the CUDA twin uses tapOutput; test_window_math checks the two agree). */
+YS_HD inline int dilatedPosition(int o, int k, int s, int padBefore) { return s * o + k - 1 - padBefore; }
+
 /** Depthwise conv (groups = channels, M = filters / channels filters per channel): the filter
  *  m of input channel `channel`, as darknet and ONNX order them. */
 YS_HD inline int depthwiseFilter(int channel, int multiplier, int m) { return channel * multiplier + m; }

@@ -93,8 +93,9 @@ __global__ void col2imKernel(cpu::ConvGeometry g, const float* __restrict__ cols
   }
 }
 
-/** Depthwise: dx[image, ch, y, x] (+)= sum over m, ky, kx (in that order, FMA from zero, a tap
- *  outside dy adding w * 0 as on the CPU) of w[ch*M + m, ky, kx] * dy[image, ch*M + m, oy, ox]. */
+/** Depthwise: dx[image, ch, y, x] (+)= sum over m, ky, kx (in that order, FMA from zero, every
+ *  tap, one landing outside dy adding w * 0, as on the CPU) of w[ch*M + m, ky, kx] *
+ *  dy[image, ch*M + m, oy, ox]. */
 __global__ void depthwiseKernel(cpu::ConvGeometry g, int n, const float* __restrict__ w, const float* __restrict__ dy,
                                 float* __restrict__ dx, bool accumulate) {
   const std::int64_t total = std::int64_t(n) * g.c * g.h * g.w;
@@ -113,12 +114,12 @@ __global__ void depthwiseKernel(cpu::ConvGeometry g, int n, const float* __restr
       const float* wf = w + std::int64_t(filter) * taps;
       const float* dyPlane = dy + (image * g.o + filter) * outPlane;
       for (int ky = 0; ky < g.kh; ++ky) {
-        int oy;
-        if (!common::tapOutput(y, ky, g.stride, g.pads.top, g.oh, oy)) continue;
+        int oy = 0;
+        const bool row = common::tapOutput(y, ky, g.stride, g.pads.top, g.oh, oy);
         for (int kx = 0; kx < g.kw; ++kx) {
-          int ox;
-          const float v = common::tapOutput(x, kx, g.stride, g.pads.left, g.ow, ox) ? dyPlane[std::int64_t(oy) * g.ow + ox] : 0.0f;
-          acc = fmaf(wf[ky * g.kw + kx], v, acc);
+          int ox = 0;
+          const bool hit = row && common::tapOutput(x, kx, g.stride, g.pads.left, g.ow, ox);
+          acc = fmaf(wf[ky * g.kw + kx], hit ? dyPlane[std::int64_t(oy) * g.ow + ox] : 0.0f, acc);
         }
       }
     }
