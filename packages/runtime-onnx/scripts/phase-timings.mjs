@@ -1,15 +1,18 @@
 // Times each phase of the onnx runtime on one model, for the issue's targets:
-//   node packages/runtime-onnx/scripts/phase-timings.mjs fixtures/darknet/yolov3.cfg 416 [repeat]
+//   node packages/runtime-onnx/scripts/phase-timings.mjs fixtures/darknet/yolov3.cfg 416 [repeat] [weights]
 // plain forward (ORT), recording forwards, the addon's backward and VBP alone, tape bytes per image.
-// Needs the packages built (pnpm build). Medians after one warm-up.
+// Seeded weights unless a darknet .weights file is given. Needs the packages built (pnpm build).
+// Medians after one warm-up.
 import { readFileSync } from 'node:fs';
-import { explain, loadDarknet, targetValueAndHeadGradients, resolveTarget, parseTarget } from '@yolo-saliency/core';
+import { explain, targetValueAndHeadGradients, resolveTarget, parseTarget } from '@yolo-saliency/core';
+import { loadDarknet } from '@yolo-saliency/core/loaders';
 import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
 
-const [cfgPath, sizeText = '416', repeatText = '5'] = process.argv.slice(2);
+const [cfgPath, sizeText = '416', repeatText = '5', weightsPath] = process.argv.slice(2);
 const size = Number(sizeText);
 const repeat = Number(repeatText);
-const { graph } = loadDarknet({ cfg: readFileSync(cfgPath, 'utf8'), cfgName: cfgPath });
+const weights = weightsPath ? new Uint8Array(readFileSync(weightsPath)) : undefined;
+const { graph } = loadDarknet({ cfg: readFileSync(cfgPath, 'utf8'), cfgName: cfgPath, weights });
 const model = await createOnnxRuntime().load(graph, { inputSize: [size, size], threads: 2 });
 const input = { dims: [1, size, size, 3], data: Float32Array.from({ length: size * size * 3 }, (_, i) => ((i * 2654435761) % 1000) / 1000) };
 
@@ -44,7 +47,7 @@ for (const [key, record] of [['gradients', { gradients: true }], ['visualBackPro
 const vanillaMs = await median(() => explain(model, input, { method: 'vanilla', target }));
 const vbpMapMs = await median(() => explain(model, input, { method: 'visual-backprop', target }));
 console.log(JSON.stringify({
-  model: cfgPath, inputSize: size, device: model.info.device, plainForwardMs, gradForwardMs, vbpForwardMs,
+  model: cfgPath, weights: weightsPath ?? 'seeded', inputSize: size, device: model.info.device, plainForwardMs, gradForwardMs, vbpForwardMs,
   addonBackwardMs: backwardMs, addonGuidedBackwardMs: guidedBackwardMs, addonVbpMs: vbpMs, vanillaMs, vbpMapMs,
   ratios: { backwardToForward: +(backwardMs / plainForwardMs).toFixed(2), vanillaToForward: +(vanillaMs / plainForwardMs).toFixed(2), vbpToForward: +(vbpMapMs / plainForwardMs).toFixed(2) },
   tapeMiBPerImage: Object.fromEntries(Object.entries(tapeBytesPerImage).map(([k, v]) => [k, +(v / 2 ** 20).toFixed(1)])),
