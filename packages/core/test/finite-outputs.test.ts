@@ -24,8 +24,8 @@ describe('non-finite outputs', () => {
     const nanBackward: LoadedModel = {
       ...model,
       forward: model.forward.bind(model),
-      backward: async (tape, grads) => {
-        const g = await model.backward(tape, grads);
+      backward: async (tape, grads, options) => {
+        const g = await model.backward(tape, grads, options);
         g.data[5] = Number.NaN;
         return g;
       },

@@ -2,12 +2,14 @@
  * Corrupt and hostile Keras files (issue 9): truncations and byte flips of the fixtures end
  * in one line naming the file and the real problem, with nothing of HDF5's own error stack
  * (`HDF5-DIAG ...`, 20-60 lines) on stderr; NaN weights are refused; a .keras entry that
- * would unpack to far more than its archive is refused before it is unpacked.
+ * would unpack to far more than its archive is refused before it is unpacked. The tests that
+ * read good files run first: after a corrupt one, the process reads no more HDF5 files.
  */
 import { readFileSync } from 'node:fs';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { loadKeras } from '../src/loaders/keras/index.js';
+import { forgetHdf5DamageForTests } from '../src/loaders/keras/hdf5-file.js';
+import { hdf5ReaderDamagedBy, loadKeras } from '../src/loaders/keras/index.js';
 import { fixtureConfigAndWeights, kerasFixture, toKeras2Config, writeKeras2H5 } from './helpers/keras-files.js';
 
 const bytesOf = (name: string) => new Uint8Array(readFileSync(kerasFixture(name)));
@@ -42,6 +44,41 @@ function flipped(bytes: Uint8Array, seed: number, region = 8192): Uint8Array {
   return copy;
 }
 
+// Files Keras wrote, edited: read before any corrupt file (see the last test).
+describe('Keras configs with absurd numbers', () => {
+  it('are refused with the file and the layer before any shape is computed from them', async () => {
+    const { config, weights } = await fixtureConfigAndWeights('keras-tiny-yolo3-w2-c2');
+    const base = toKeras2Config(config);
+    const cases: Array<[string, (c: Record<string, unknown>) => void, RegExp]> = [
+      ['MaxPooling2D', (c) => (c.strides = [0, 0]), /\(maxpool\): stride 0 is not an integer in 1\.\.128$/],
+      ['MaxPooling2D', (c) => ((c.pool_size = [1000, 1000]), (c.strides = [1000, 1000])), /\(maxpool\): size 1000 is not an integer in 1\.\.128$/],
+      ['UpSampling2D', (c) => (c.size = [100000, 100000]), /\(upsample\): factor 100000 is not an integer in 1\.\.64$/],
+      ['LeakyReLU', (c) => (c.alpha = 'NaN'), /\(activation\): the slope \(alpha\) NaN is not finite$/],
+    ];
+    for (const [className, edit, message] of cases) {
+      const edited = structuredClone(base);
+      const layer = edited.config.layers.find((l) => l.class_name === className)!;
+      edit(layer.config);
+      const bytes = await writeKeras2H5(edited, weights);
+      const started = performance.now();
+      const error = await loadKeras(bytes, 'absurd.h5').then(() => undefined, (e: Error) => e.message);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(error, className).toMatch(new RegExp(`^absurd\\.h5: .*layer '${layer.name}'`));
+      expect(error, className).toMatch(message);
+    }
+  });
+});
+
+describe('Keras weights', () => {
+  it('refuses NaN weights, naming the file and the layer', async () => {
+    const { config, weights } = await fixtureConfigAndWeights('keras-tiny-yolo3-w2-c2');
+    const [layer, roles] = [...weights].find(([, r]) => r.has('kernel'))!;
+    roles.get('kernel')!.data[2] = Number.NaN;
+    const bytes = await writeKeras2H5(toKeras2Config(config), weights);
+    await expect(loadKeras(bytes, 'nan.h5')).rejects.toThrow(new RegExp(`^nan\\.h5: layer '${layer}' \\(conv\\): weights: 1 of \\d+ values are not finite \\(the first, NaN, at index \\d+\\)$`));
+  });
+});
+
 describe('corrupt Keras files', () => {
   it.each(['keras-tiny-yolo3-w2-c2.h5', 'keras-yolo3-w2-c3.h5', 'keras-tiny-yolo3-w2-c2.keras', 'keras-yolo3-w2-c3.keras'])(
     '%s: every truncation and byte flip is one line naming the file, with nothing printed',
@@ -53,6 +90,7 @@ describe('corrupt Keras files', () => {
       ];
       const messages: string[] = [];
       for (const [what, variant] of variants) {
+        forgetHdf5DamageForTests(); // each variant as if in its own process (see the last test)
         const outcome = await captured(() => loadKeras(variant, 'bad.model'));
         expect(outcome.printed, what).toBe('');
         if (!outcome.error) continue; // a flip inside weight values or unread bytes loads
@@ -69,6 +107,7 @@ describe('corrupt Keras files', () => {
   it('names what HDF5 found wrong, not the error that followed from it', async () => {
     // Flip 11 of the generator above misaligns an object header message in both .h5 fixtures.
     for (const name of ['keras-tiny-yolo3-w2-c2.h5', 'keras-yolo3-w2-c3.h5']) {
+      forgetHdf5DamageForTests();
       const { error, printed } = await captured(() => loadKeras(flipped(bytesOf(name), 12345 + 11), 'bad.h5'));
       expect(printed).toBe('');
       expect(error?.message).toBe('bad.h5: corrupt HDF5 file (HDF5: message not aligned)');
@@ -80,6 +119,7 @@ describe('corrupt Keras files', () => {
     const corrupt: string[] = [];
     for (let k = 0; k < 20; k++) {
       const archive = zipSync({ ...entries, 'model.weights.h5': flipped(entries['model.weights.h5'], 777 + k, 4096) });
+      forgetHdf5DamageForTests();
       const { error, printed } = await captured(() => loadKeras(archive, 'bad.keras'));
       expect(printed).toBe('');
       if (!error) continue;
@@ -104,12 +144,12 @@ describe('corrupt Keras files', () => {
   });
 });
 
-describe('Keras weights', () => {
-  it('refuses NaN weights, naming the file and the layer', async () => {
-    const { config, weights } = await fixtureConfigAndWeights('keras-tiny-yolo3-w2-c2');
-    const [layer, roles] = [...weights].find(([, r]) => r.has('kernel'))!;
-    roles.get('kernel')!.data[2] = Number.NaN;
-    const bytes = await writeKeras2H5(toKeras2Config(config), weights);
-    await expect(loadKeras(bytes, 'nan.h5')).rejects.toThrow(new RegExp(`^nan\\.h5: layer '${layer}' \\(conv\\): weights: 1 of \\d+ values are not finite \\(the first, NaN, at index \\d+\\)$`));
+// Last: after HDF5 has read a corrupt file, this process reads no more HDF5 files.
+describe('after a corrupt file', () => {
+  it('no further HDF5 file is read in the process, with a line that says why', async () => {
+    expect(hdf5ReaderDamagedBy()).toMatch(/^bad\./);
+    await expect(loadKeras(bytesOf('keras-tiny-yolo3-w2-c2.h5'), 'good.h5')).rejects.toThrow(
+      /^good\.h5: not read: the HDF5 reader of this process may be damaged by the corrupt file bad\.\S+ read before it; read this file in a new process$/,
+    );
   });
 });

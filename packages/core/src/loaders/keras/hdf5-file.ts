@@ -69,6 +69,29 @@ function toFloat32(value: unknown): Float32Array | undefined {
 
 let fileCounter = 0;
 
+/**
+ * The corrupt file after which this process's HDF5 reader is no longer trusted. HDF5 reading
+ * a malformed file can write outside its buffers (it has a history of such bugs), and inside
+ * WebAssembly that silently damages its heap: later reads of good files were seen to fail with
+ * "memory access out of bounds", and could as well return wrong weights. So after HDF5 reports
+ * a corrupt file, no further HDF5 file is read in this process (a CLI run reads one; a server
+ * should parse uploads in a process it can discard, and check this to know when).
+ */
+let damagedBy: string | undefined;
+
+/** The file whose corruption made this process stop reading HDF5 files, if any. */
+export function hdf5ReaderDamagedBy(): string | undefined {
+  return damagedBy;
+}
+
+/**
+ * Tests only (not exported by the package): read on after a corrupt file, to check the
+ * messages of many corrupt files in one process; what is read afterwards may be wrong.
+ */
+export function forgetHdf5DamageForTests(): void {
+  damagedBy = undefined;
+}
+
 /** The part of an Emscripten FS stream this file swaps: HDF5's stderr (fd 2). */
 interface WritableStream {
   stream_ops: { write(stream: unknown, buffer: Uint8Array, offset: number, length: number, ...rest: unknown[]): number };
@@ -133,11 +156,17 @@ export async function readHdf5<T>(bytes: Uint8Array, fileName: string, read: (fi
     throw new Error(`${fileName}: truncated HDF5 file (${bytes.length} bytes, its header says ${at + eof})`);
   }
 
+  if (damagedBy !== undefined) {
+    throw new Error(`${fileName}: not read: the HDF5 reader of this process may be damaged by the corrupt file ${damagedBy} read before it; read this file in a new process`);
+  }
   const { FS } = await h5wasm.ready;
   const path = `/yolo-saliency-${++fileCounter}.h5`;
   FS.writeFile(path, bytes);
   const diagnostics = new Hdf5Diagnostics(FS);
-  const corrupt = (detail?: string) => new Error(`${fileName}: corrupt HDF5 file${detail ? ` (HDF5: ${printable(detail)})` : ''}`);
+  const corrupt = (detail?: string) => {
+    damagedBy ??= fileName;
+    return new Error(`${fileName}: corrupt HDF5 file${detail ? ` (HDF5: ${printable(detail)})` : ''}`);
+  };
   const limit = datasetLimit(bytes.length);
   let file: InstanceType<typeof h5wasm.File> | undefined;
   let result: T;

@@ -4,3 +4,4 @@ export { parseKerasModelConfig, type KerasModelSpec, type KerasLayer } from './c
 export { defaultKerasAnchors } from './anchors.js';
 export type { LayerWeights, WeightSource } from './weights.js';
 export type { StoredArray } from './hdf5-file.js';
+export { hdf5ReaderDamagedBy } from './hdf5-file.js';

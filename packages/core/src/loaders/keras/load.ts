@@ -39,7 +39,7 @@ export async function loadKerasH5(bytes: Uint8Array, fileName: string, options: 
     const parsed = parseKerasModelConfig(config, fileName);
     return { spec: parsed, weights: readAllWeights(parsed, legacyH5Weights(h5, fileName)) };
   });
-  return { graph: validated(buildKerasGraph(spec, fromMap(weights), fileName, options), fileName) };
+  return { graph: buildValidated(spec, weights, fileName, options) };
 }
 
 /** A Keras 3 `.keras` archive. */
@@ -69,17 +69,23 @@ export async function loadKerasArchive(bytes: Uint8Array, fileName: string, opti
   const spec = parseKerasModelConfig(new TextDecoder().decode(configBytes), fileName);
   const where = `${fileName}/model.weights.h5`;
   const weights = await readHdf5(weightBytes, where, (h5) => readAllWeights(spec, kerasV3Weights(h5, spec, where)));
-  return { graph: validated(buildKerasGraph(spec, fromMap(weights), fileName, options), fileName) };
+  return { graph: buildValidated(spec, weights, fileName, options) };
 }
 
-/** Every loader checks what it built (graph/validate.ts): NaN weights, absurd sizes. */
-function validated(graph: Graph, fileName: string): Graph {
+/**
+ * Build the graph and check it (graph/validate.ts: NaN weights, absurd sizes); every error
+ * names the file, the builder's own ones ("layer 'x' (maxpool): stride 0 ...") included.
+ */
+function buildValidated(spec: KerasModelSpec, weights: Map<string, LayerWeights>, fileName: string, options: KerasLoadOptions): Graph {
   try {
+    const graph = buildKerasGraph(spec, fromMap(weights), fileName, options);
     validateGraph(graph);
+    return graph;
   } catch (error) {
-    throw new Error(`${fileName}: ${(error as Error).message}`, { cause: error });
+    const message = (error as Error).message;
+    if (message.startsWith(`${fileName}:`) || message.startsWith(`${fileName}/`)) throw error;
+    throw new Error(`${fileName}: ${message}`, { cause: error });
   }
-  return graph;
 }
 
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
