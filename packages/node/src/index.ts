@@ -1,4 +1,5 @@
 export { readImage } from './image-read.js';
+export { readImageSize } from './image-size.js';
 export { writeImage, encodePng } from './image-write.js';
 export { readNpy, decodeNpy } from './npy-read.js';
 export { writeNpy, encodeNpy } from './npy-write.js';
