@@ -93,12 +93,40 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
   const options = Object.fromEntries(
     Object.entries(all).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }]),
   );
+  const valued = new Set(Object.entries(all).filter(([, o]) => o.type === 'string').map(([name]) => name));
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: spec.positionals ?? false });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, valued), options, strict: true, allowPositionals: spec.positionals ?? false });
     return new ParsedArgs(spec.name, values as ParsedArgs['values'], positionals);
   } catch (error) {
     throw new UsageError(describeParseError(error), spec.name);
   }
+}
+
+/** A negative number, as a value: `-5`, `-0.5`, `-.5`, `-1e3`, `-Infinity`. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
+
+/**
+ * parseArgs reads the `-5` of `--steps -5` as an option and refuses the pair; write such a
+ * value as `--steps=-5` so the option's own check says what is wrong with it ("must be at
+ * least 1, got -5").
+ */
+function joinNegativeValues(argv: readonly string[], valued: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (token === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (token.startsWith('--') && valued.has(token.slice(2)) && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
 }
 
 /** parseArgs messages are long and mention internals; keep the part a user needs. */
@@ -111,6 +139,7 @@ function describeParseError(error: unknown): string {
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = /--([\w-]+)/.exec(text)?.[1];
     if (name && /argument missing/.test(text)) return `--${name} needs a value`;
+    if (name && /ambiguous/.test(text)) return `--${name} needs a value (write a value that starts with '-' as --${name}=-...)`;
     if (name) return `--${name} does not take a value`;
   }
   return text.split('\n')[0];
