@@ -3,12 +3,13 @@
  * (labels.json + images/), or held-out synthetic images generated in memory. Images are
  * produced one at a time, so a large set never sits in memory.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Image8 } from '@yolo-saliency/core';
 import type { GroundTruthBox } from '@yolo-saliency/core/metrics';
 import { fileError, messageOf, readImage, withFileName } from '@yolo-saliency/node';
 import { generateSample, sampleSeed, SYNTHETIC_CLASSES } from '@yolo-saliency/synthetic';
+import { BOUNDS } from './bounds.js';
 
 export interface LabelledImage {
   /** The file (dataset) or `seed <n>` (generated): what an error or a report names. */
@@ -26,6 +27,8 @@ export interface DetectionDataset {
   image(k: number): Promise<LabelledImage>;
   /** Where the images come from, for the JSON summary. */
   describe: { folder: string } | { generated: true; seed: number; size: number };
+  /** Called with an image file's path before it is decoded (e.g. to check its size against a memory budget). */
+  beforeRead?: (path: string) => Promise<void>;
 }
 
 /**
@@ -49,6 +52,11 @@ export function generatedDataset(count: number, seed: number, size: number): Det
   };
 }
 
+/** labels.json of a million images (generate-dataset's largest) is about 200 MiB. */
+const MAX_LABELS_BYTES = 512 * 2 ** 20;
+/** As many images as generate-dataset writes at most. */
+const MAX_IMAGES = BOUNDS.count;
+
 interface LabelsEntry {
   file: string;
   width: number;
@@ -61,9 +69,14 @@ export async function readDatasetFolder(dir: string): Promise<DetectionDataset> 
   const labelsPath = join(dir, 'labels.json');
   let text: string;
   try {
+    // A link to /dev/zero or a FIFO would be read forever, a huge file whole: check what it is first.
+    const info = await stat(labelsPath);
+    if (!info.isFile()) throw fileError(labelsPath, 'is not a regular file');
+    if (info.size > MAX_LABELS_BYTES) throw fileError(labelsPath, `is ${Math.round(info.size / 2 ** 20)} MiB, over the ${MAX_LABELS_BYTES / 2 ** 20} MiB limit for labels files`);
     text = await readFile(labelsPath, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (messageOf(error).startsWith(`${labelsPath}:`)) throw error;
     throw fileError(labelsPath, code === 'ENOENT' ? 'file not found (is this a folder written by generate-dataset?)' : messageOf(error), error);
   }
   let labels: unknown;
@@ -73,7 +86,9 @@ export async function readDatasetFolder(dir: string): Promise<DetectionDataset> 
     throw fileError(labelsPath, `not valid JSON (${messageOf(error)})`, error);
   }
   const { classes, entries } = checkLabels(labels, (problem) => fileError(labelsPath, problem));
-  return {
+  entries.forEach((entry, i) => checkInside(dir, entry.file, (problem) => fileError(labelsPath, `images[${i}].file ${JSON.stringify(entry.file)}: ${problem}`)));
+  const realDir = await realpath(dir).catch(() => resolve(dir));
+  const dataset: DetectionDataset = {
     source: labelsPath,
     classes,
     count: entries.length,
@@ -81,6 +96,10 @@ export async function readDatasetFolder(dir: string): Promise<DetectionDataset> 
     async image(k) {
       const entry = entries[k];
       const path = join(dir, entry.file);
+      // A link inside the folder may still lead out of it: check where the file really is.
+      const real = await realpath(path).catch(() => undefined);
+      if (real !== undefined) checkInside(realDir, relative(realDir, real), (problem) => fileError(labelsPath, `images[${k}].file ${JSON.stringify(entry.file)}: ${problem} (it is a link to ${real})`));
+      await dataset.beforeRead?.(path);
       let image: Image8;
       try {
         image = await readImage(path);
@@ -94,6 +113,19 @@ export async function readDatasetFolder(dir: string): Promise<DetectionDataset> 
       return { name: path, image, objects: entry.objects };
     },
   };
+  return dataset;
+}
+
+/**
+ * A labels file names images relative to its folder and must not reach outside it: an entry
+ * such as ../../../../etc/passwd would otherwise be opened (and its bytes reported).
+ */
+function checkInside(dir: string, file: string, problem: (text: string) => Error): void {
+  if (isAbsolute(file)) throw problem(`is an absolute path; image files must be inside the dataset folder ${dir}`);
+  const rel = relative(resolve(dir), resolve(dir, file));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw problem(`points outside the dataset folder ${dir}`);
+  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -106,6 +138,7 @@ function checkLabels(labels: unknown, problem: (text: string) => Error): { class
     throw problem('"classes" must be a non-empty list of class names');
   }
   if (!Array.isArray(images) || images.length === 0) throw problem('"images" must be a non-empty list');
+  if (images.length > MAX_IMAGES) throw problem(`lists ${images.length} images, more than the ${MAX_IMAGES} a dataset may have`);
   const entries = images.map((entry: unknown, i): LabelsEntry => {
     const at = `images[${i}]`;
     if (!isRecord(entry)) throw problem(`${at} must be an object`);
