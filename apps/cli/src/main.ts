@@ -13,6 +13,7 @@ import { explainCommand } from './commands/explain.js';
 import { generateDatasetCommand } from './commands/generate-dataset.js';
 import { infoCommand } from './commands/info.js';
 import { trainCommand } from './commands/train.js';
+import { installSignalHandlers } from './interrupt.js';
 
 const COMMANDS: Command[] = [explainCommand, detectCommand, infoCommand, doctorCommand, benchmarkCommand, convertCommand, generateDatasetCommand, trainCommand, evaluateCommand, evaluateDetectorCommand];
 
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const argv = process.argv.slice(2);
+installSignalHandlers();
 main(argv).then(
   (code) => {
     process.exitCode = code;
