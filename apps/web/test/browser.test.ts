@@ -46,9 +46,22 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     await server?.close();
   });
 
+  /** Wait until the detections shown are those of the chosen model (and image, when given). */
+  async function detectedOn(imageTitle?: string): Promise<void> {
+    await page.waitForFunction(
+      (title) => {
+        const info = document.querySelector('[data-testid="detect-info"]');
+        const model = document.querySelector('[data-testid="model-select"]') as HTMLSelectElement | null;
+        return !!info && !!model && info.getAttribute('data-model') === model.value && (!title || info.getAttribute('data-image') === title);
+      },
+      imageTitle,
+      { timeout: 60_000 },
+    );
+  }
+
   async function openDefault(): Promise<void> {
     await page.goto(server.url!);
-    await page.getByTestId('detection').first().waitFor({ timeout: 60_000 });
+    await detectedOn();
   }
 
   async function mapsShown(): Promise<string[]> {
@@ -110,7 +123,7 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
   it('uploads a Keras .h5 from fixtures/keras and explains a raw target with it', async () => {
     await page.getByTestId('model-upload').setInputFiles(fixture('keras/keras-tiny-yolo3-w2-c2.h5'));
     await page.getByTestId('model-description').filter({ hasText: 'keras-tiny-yolo3-w2-c2.h5' }).waitFor({ timeout: 60_000 });
-    await page.getByTestId('detect-info').waitFor({ timeout: 60_000 });
+    await detectedOn();
     await page.getByTestId('raw-target').fill('raw:scale=0,anchor=0,y=1,x=1,channel=4');
     for (const m of ['integrated-gradients', 'smoothgrad']) await page.getByTestId(`method-${m}`).uncheck();
     await page.getByTestId('explain').click();
@@ -135,7 +148,7 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     expect(await page.getByTestId('error').innerText()).not.toMatch(/\n\s+at /);
     const { DEFAULT_MODEL_ID } = await import('@yolo-saliency/node');
     await page.getByTestId('model-select').selectOption(DEFAULT_MODEL_ID);
-    await page.getByTestId('detection').first().waitFor({ timeout: 60_000 });
+    await detectedOn();
     expect(await page.getByTestId('error').count()).toBe(0);
   });
 
@@ -149,17 +162,17 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     }, bytes);
     await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
     await page.getByTestId('image-select').locator('option', { hasText: 'dropped-dog.jpg' }).waitFor({ state: 'attached', timeout: 30_000 });
-    await page.getByTestId('detect-info').waitFor({ timeout: 60_000 });
+    await detectedOn('dropped-dog.jpg');
     const size = await page.getByTestId('picture').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
     expect(size).toEqual([768, 576]);
     const { DEFAULT_IMAGE_ID } = await import('@yolo-saliency/node');
     await page.getByTestId('image-select').selectOption(DEFAULT_IMAGE_ID);
-    await page.getByTestId('detection').first().waitFor({ timeout: 60_000 });
+    await detectedOn((await page.getByTestId('image-select').locator('option:checked').innerText()).trim());
   });
 
   it('streams the progress of a long job and cancels it', async () => {
     await page.getByTestId('server-runtime').selectOption('tfjs/cpu');
-    await page.getByTestId('detection').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('detect-info').filter({ hasText: 'tfjs (cpu' }).waitFor({ timeout: 60_000 });
     for (const m of METHOD_NAMES) if (m !== 'integrated-gradients') await page.getByTestId(`method-${m}`).uncheck();
     await page.getByTestId('steps').fill('400');
     await page.getByTestId('detection').first().click();
@@ -173,7 +186,7 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     await page.getByTestId('steps').fill('20');
     for (const m of METHOD_NAMES) await page.getByTestId(`method-${m}`).check();
     await page.getByTestId('server-runtime').selectOption('auto/auto');
-    await page.getByTestId('detection').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('detect-info').filter({ hasNotText: 'tfjs (cpu' }).waitFor({ timeout: 60_000 });
   });
 
   it("computes in the browser too, and the browser's maps match the server's (cosine >= 0.999)", async () => {
@@ -181,7 +194,7 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     // Fewer IG steps and SmoothGrad samples: SwiftShader is a CPU pretending to be a GPU.
     await page.getByTestId('steps').fill('5');
     await page.getByTestId('samples').fill('4');
-    await page.getByTestId('detection').first().waitFor({ timeout: 60_000 });
+    await detectedOn();
     await page.getByTestId('detection').first().click();
     for (const method of METHOD_NAMES) await page.getByTestId(`cosine-${method}`).waitFor({ timeout: 110_000 });
     const cosines: Record<string, number> = {};

@@ -82,7 +82,8 @@ function App() {
   const [serverRuntime, setServerRuntime] = useState('auto');
   const [serverBackend, setServerBackend] = useState('auto');
   const [browserBackend, setBrowserBackend] = useState('auto');
-  const [detected, setDetected] = useState<Computed>();
+  /** The detections, with the model and image they are of (shown only while those are chosen). */
+  const [detection, setDetected] = useState<Computed & { modelKey: string; imageKey: string; picture: Image8; computeKey: string }>();
   const [selected, setSelected] = useState<number>();
   const [quantity, setQuantity] = useState<Quantity>('score');
   const [rawTarget, setRawTarget] = useState('');
@@ -139,6 +140,8 @@ function App() {
   }, [image]);
 
   const place = (): ComputePlace => (where === 'browser' ? 'browser' : 'server');
+  /** Where detections are computed, and on what: a change detects again. */
+  const computeKey = where === 'browser' ? `browser/${browserBackend}` : `server/${serverRuntime}/${serverBackend}`;
 
   /** The model's id on the server, uploading files picked here first. */
   async function serverModel(choice: ModelChoice): Promise<string> {
@@ -230,13 +233,13 @@ function App() {
     setError(undefined);
     start(place(), 'detect', 'top', model, image, picture).then(
       (c) => {
-        if (generation === detectGeneration.current) setDetected(c);
+        if (generation === detectGeneration.current) setDetected({ ...c, modelKey: model.key, imageKey: image.key, picture, computeKey });
       },
       (e) => {
         if (generation === detectGeneration.current) fail(e);
       },
     );
-  }, [model, picture, where === 'browser', where === 'browser' ? browserBackend : `${serverRuntime}/${serverBackend}`]);
+  }, [model, picture, computeKey]);
 
   async function explainTarget(target: string): Promise<void> {
     if (!model || !image || !picture) return;
@@ -302,6 +305,7 @@ function App() {
     };
   });
 
+  const detected = detection && detection.modelKey === model?.key && detection.imageKey === image?.key && detection.picture === picture && detection.computeKey === computeKey ? detection : undefined;
   const detectionsPicture = useMemo(() => (picture && detected ? renderDetectionsPicture(picture, detected.detections) : picture), [picture, detected]);
   const shown = results.server ?? results.browser;
   const serverRuntimes = runtimes?.runtimes.filter((r) => r.available) ?? [];
@@ -510,7 +514,7 @@ function App() {
         </div>
         <div class="side">
           {detected && (
-            <p data-testid="detect-info">
+            <p data-testid="detect-info" data-model={model?.info?.id ?? model?.key} data-image={image?.title}>
               {detected.detections.length} detection(s), {describeRuntime(detected)}. Click one to explain it.
             </p>
           )}
