@@ -6,6 +6,7 @@ import { basename, extname } from 'node:path';
 import { inputFromFloatArray, letterboxImage } from '@yolo-saliency/core';
 import type { Image8, Letterbox, TensorData } from '@yolo-saliency/core';
 import { readImage, readNpy, withFileName } from '@yolo-saliency/node';
+import { checkImageFits, type MemoryBudget } from './memory-budget.js';
 
 export interface ImageInput {
   path: string;
@@ -18,8 +19,17 @@ export interface ImageInput {
   picture: Image8;
 }
 
-export async function readImageInput(path: string, inputSize: [number, number]): Promise<ImageInput> {
-  const stem = basename(path, extname(path));
+export interface ReadOptions {
+  /** The stem for output names (default: the file name without extension). */
+  stem?: string;
+  /** Refuse, before decoding, an image that needs more than the budget leaves beside the model. */
+  memory?: { budget: MemoryBudget; runBytes: number; bytesPerPixel: number };
+}
+
+export async function readImageInput(path: string, inputSize: [number, number], options: ReadOptions = {}): Promise<ImageInput> {
+  const stem = options.stem ?? basename(path, extname(path));
+  const { memory } = options;
+  if (memory && extname(path).toLowerCase() !== '.npy') await checkImageFits(path, memory.bytesPerPixel, memory.budget, memory.runBytes);
   try {
     if (extname(path).toLowerCase() === '.npy') {
       const array = await readNpy(path);

@@ -1,12 +1,12 @@
 /**
  * The options every model-using command shares (--model, --weights, --names, --input-size,
- * --runtime, --backend) and the one way they become a model loaded in a runtime.
+ * --runtime, --backend) and the model file they choose (model-run.ts loads it into a runtime).
  */
-import { checkInputSize, resolveRuntime } from '@yolo-saliency/core';
-import type { Graph, LoadedModel, RuntimeInfo } from '@yolo-saliency/core';
-import { loadModelFile, runtimeNames, setupRuntimes } from '@yolo-saliency/node';
+import { checkInputSize } from '@yolo-saliency/core';
+import { fileError, loadModelFile } from '@yolo-saliency/node';
 import type { ModelFile } from '@yolo-saliency/node';
 import { parseAnchorsText } from '@yolo-saliency/node';
+import { BOUNDS } from './bounds.js';
 import type { OptionSpec, ParsedArgs } from './cli-args.js';
 import { UsageError } from './cli-errors.js';
 import { defaultModelPaths } from './default-model.js';
@@ -16,7 +16,7 @@ export const MODEL_OPTIONS: Record<string, OptionSpec> = {
   weights: { type: 'string', value: 'W', description: "darknet .weights for --model's .cfg (without: seeded, untrained weights); without --model: in place of the bundled detector's weights" },
   names: { type: 'string', value: 'N', description: 'class names file, one per line (default with the bundled model: fixtures/shapes/shapes.names)' },
   anchors: { type: 'string', value: 'A', description: "anchors of a Keras or foreign ONNX model, which carry none: 'w,h w,h ...; w,h ...', one group per head in output order (default: keras-yolo3's)" },
-  'input-size': { type: 'string', value: 'N', description: "network input size N x N (a multiple of the model's largest stride)" },
+  'input-size': { type: 'string', value: 'N', description: `network input size N x N (a multiple of the model's largest stride; at most ${BOUNDS.inputSize}, and within --max-memory)` },
 };
 
 export const RUNTIME_OPTIONS: Record<string, OptionSpec> = {
@@ -30,10 +30,13 @@ export interface ModelChoice {
   modelPath: string;
   isDefault: boolean;
   inputSize: [number, number];
+  /** Whether --input-size set it (then it is the option a memory refusal names). */
+  inputSizeGiven: boolean;
 }
 
 /** Load the model file named by --model (or the default) and settle the input size. */
 export async function chooseModel(args: ParsedArgs, command: string): Promise<ModelChoice> {
+  const size = args.number('input-size', { integer: true, min: 1, max: BOUNDS.inputSize });
   const given = args.string('model');
   const weights = args.string('weights');
   // Without --model, --weights are for the bundled cfg (e.g. a training checkpoint).
@@ -45,33 +48,15 @@ export async function chooseModel(args: ParsedArgs, command: string): Promise<Mo
     anchors: anchorsOption(args, command),
   });
   printModelWarnings(modelFile);
-  const size = args.number('input-size', { integer: true, min: 1 });
   const inputSize: [number, number] = size ? [size, size] : modelFile.graph.inputSize;
   try {
     checkInputSize(modelFile.graph, inputSize);
   } catch (error) {
+    // The model's own size can be wrong too (a cfg whose strides do not divide its width): then the file is at fault.
+    if (size === undefined) throw fileError(modelPath, (error as Error).message, error);
     throw new UsageError(`--input-size: ${(error as Error).message}`, command);
   }
-  return { modelFile, modelPath, isDefault: !given, inputSize };
-}
-
-/** Resolve --runtime/--backend and load the graph into it. */
-export async function loadIntoRuntime(
-  graph: Graph,
-  inputSize: [number, number],
-  runtimeName: string,
-  backend: string | undefined,
-  command: string,
-  threads?: number,
-): Promise<{ model: LoadedModel; info: RuntimeInfo }> {
-  await setupRuntimes();
-  if (!runtimeNames().includes(runtimeName)) {
-    throw new UsageError(`unknown runtime '${runtimeName}' (choose ${runtimeNames().join(', ')})`, command);
-  }
-  const options = { inputSize, backend, ...(threads === undefined ? {} : { threads }) };
-  const { runtime } = await resolveRuntime(runtimeName, options);
-  const model = await runtime.load(graph, options);
-  return { model, info: model.info };
+  return { modelFile, modelPath, isDefault: !given, inputSize, inputSizeGiven: size !== undefined };
 }
 
 /** Seeded weights explain nothing real: say so on stderr (JSON output carries `untrained`). */

@@ -2,11 +2,15 @@ import { existsSync } from 'node:fs';
 import { explain, letterboxImage, METHOD_NAMES } from '@yolo-saliency/core';
 import type { MethodName, TensorData } from '@yolo-saliency/core';
 import { readImage, runtimeNames } from '@yolo-saliency/node';
+import { BOUNDS, range } from '../bounds.js';
 import { UsageError } from '../cli-errors.js';
 import type { Command } from '../command.js';
 import { DEFAULT_IMAGE, PHOTO_IMAGE } from '../default-model.js';
 import { round } from '../json-summary.js';
-import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
+import { MEMORY_OPTIONS, MemoryBudget } from '../memory-budget.js';
+import { chooseModel, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
+import { loadModelRun } from '../model-run.js';
+import { checkRuntimeChoice, type RuntimeChoice } from '../runtime-choice.js';
 import { medianMs, peakRssMb } from '../timing.js';
 
 /** A target every YOLO model has, so the benchmark never depends on what the weights detect. */
@@ -22,13 +26,14 @@ export const benchmarkCommand: Command = {
       runtime: { type: 'string', value: 'LIST', description: `comma-separated runtimes (${runtimeNames().join(', ')}), each optionally with a backend (tfjs:wasm,tfjs:cpu) to compare them in one run; default auto`, multiple: true },
       backend: RUNTIME_OPTIONS.backend,
       method: { type: 'string', value: 'LIST', description: `comma-separated methods or all (default all)`, multiple: true },
-      batch: { type: 'string', value: 'B', description: 'images per runtime call for IG steps and SmoothGrad samples (default 8)' },
-      repeat: { type: 'string', value: 'R', description: 'timed runs; the median is reported (default 5)' },
-      warmup: { type: 'string', value: 'W', description: 'untimed runs first (default 1)' },
-      steps: { type: 'string', value: 'N', description: 'Integrated Gradients steps (default 20)' },
-      samples: { type: 'string', value: 'N', description: 'SmoothGrad samples (default 25)' },
+      batch: { type: 'string', value: 'B', description: `images per runtime call for IG steps and SmoothGrad samples (${range(BOUNDS.batch)}, default 8; within --max-memory)` },
+      repeat: { type: 'string', value: 'R', description: `timed runs; the median is reported (${range(BOUNDS.repeat)}, default 5)` },
+      warmup: { type: 'string', value: 'W', description: `untimed runs first (${range(BOUNDS.warmup, 0)}, default 1)` },
+      steps: { type: 'string', value: 'N', description: `Integrated Gradients steps (${range(BOUNDS.steps)}, default 20)` },
+      samples: { type: 'string', value: 'N', description: `SmoothGrad samples (${range(BOUNDS.samples)}, default 25)` },
       target: { type: 'string', value: 'SPEC', description: `target (default ${DEFAULT_BENCH_TARGET}, valid for any model)` },
       threads: { type: 'string', value: 'N', description: 'CPU threads for every runtime (default: each runtime\'s own; tfjs wasm runs 1 in Node whatever is asked)' },
+      ...MEMORY_OPTIONS,
       json: { type: 'boolean', description: 'print JSON lines (otherwise a table)' },
     },
     notes: [
@@ -46,25 +51,30 @@ export const benchmarkCommand: Command = {
     for (const m of methods) {
       if (!(METHOD_NAMES as readonly string[]).includes(m)) throw new UsageError(`unknown method '${m}'`, 'benchmark');
     }
-    const batch = args.number('batch', { integer: true, min: 1 }) ?? 8;
-    const repeat = args.number('repeat', { integer: true, min: 1 }) ?? 5;
-    const warmup = args.number('warmup', { integer: true, min: 0 }) ?? 1;
-    const steps = args.number('steps', { integer: true, min: 1 });
-    const samples = args.number('samples', { integer: true, min: 1 });
+    const batchGiven = args.number('batch', { integer: true, min: 1, max: BOUNDS.batch });
+    const repeat = args.number('repeat', { integer: true, min: 1, max: BOUNDS.repeat }) ?? 5;
+    const warmup = args.number('warmup', { integer: true, min: 0, max: BOUNDS.warmup }) ?? 1;
+    const steps = args.number('steps', { integer: true, min: 1, max: BOUNDS.steps });
+    const samples = args.number('samples', { integer: true, min: 1, max: BOUNDS.samples });
     const target = args.string('target') ?? DEFAULT_BENCH_TARGET;
     const json = args.flag('json');
     const threads = args.number('threads', { integer: true, min: 1, max: 1024 });
+    const budget = MemoryBudget.read(args, 'benchmark');
+    // 'tfjs:cpu' pins a backend for this entry, so several backends compare side by side.
+    const entries: RuntimeChoice[] = runtimes.map((entry) => {
+      const [runtimeName, entryBackend] = entry.split(':');
+      return checkRuntimeChoice(runtimeName, entryBackend || args.string('backend'), 'benchmark');
+    });
 
     const choice = await chooseModel(args, 'benchmark');
     const [height, width] = choice.inputSize;
     const input = await benchmarkInput(choice.isDefault ? DEFAULT_IMAGE : PHOTO_IMAGE, choice.inputSize);
     if (!json) process.stderr.write(`model: ${choice.modelFile.description}\n`);
 
-    for (const entry of runtimes) {
-      // 'tfjs:cpu' pins a backend for this entry, so several backends compare side by side.
-      const [runtimeName, entryBackend] = entry.split(':');
-      const backend = entryBackend || args.string('backend');
-      const { model, info } = await loadIntoRuntime(choice.modelFile.graph, choice.inputSize, runtimeName, backend, 'benchmark', threads);
+    for (const runtime of entries) {
+      const wanted = batchGiven ?? 8;
+      const { model, info, plan } = await loadModelRun({ choice, runtime, budget, batch: wanted, batchGiven: batchGiven !== undefined, gradients: true, command: 'benchmark', threads });
+      const batch = plan.batch;
       try {
         const forwardMs = await medianMs(() => model.forward(input), warmup, repeat);
         for (const method of methods) {

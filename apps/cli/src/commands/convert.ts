@@ -1,10 +1,19 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { exportOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core/onnx';
 import { fileError, messageOf, writeFileAtomic } from '@yolo-saliency/node';
 import type { Command } from '../command.js';
 import { UsageError } from '../cli-errors.js';
 import { chooseModel, MODEL_OPTIONS } from '../model-options.js';
+import { prepareOutputFile } from '../output-folder.js';
+
+const where = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
 
 export const convertCommand: Command = {
   spec: {
@@ -21,12 +30,15 @@ export const convertCommand: Command = {
   async run(args) {
     const out = args.required('out');
     if (extname(out).toLowerCase() !== '.onnx') throw new UsageError(`--out ${out}: the file name must end in .onnx`, 'convert');
+    const inputs = [args.string('model'), args.string('weights'), args.string('names')].filter((p): p is string => !!p);
+    const replaced = inputs.find((p) => where(p) === where(out));
+    if (replaced) throw new UsageError(`--out ${out} is the input ${replaced}: writing it would replace the model being converted; choose another file`, 'convert');
+    await prepareOutputFile(out);
     const choice = await chooseModel(args, 'convert');
     const { graph, weightsSource } = choice.modelFile;
     const tape = args.flag('tape') ? { signs: true, argmax: true, means: true } : undefined;
     const { bytes, outputs } = exportOnnx(graph, { inputSize: choice.inputSize, tape, metadata: { [WEIGHTS_SOURCE_METADATA_KEY]: weightsSource } });
     try {
-      await mkdir(dirname(out), { recursive: true });
       await writeFileAtomic(out, bytes);
     } catch (error) {
       throw fileError(out, `cannot write: ${messageOf(error)}`, error);

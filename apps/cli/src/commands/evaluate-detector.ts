@@ -10,16 +10,19 @@ import type { ImageBoxes, MeanAveragePrecision } from '@yolo-saliency/core/metri
 import type { ParsedArgs } from '../cli-args.js';
 import { oneLine, UsageError } from '../cli-errors.js';
 import type { Command } from '../command.js';
+import { BOUNDS, range } from '../bounds.js';
 import { generatedDataset, HELD_OUT_SEED, readDatasetFolder, type DetectionDataset } from '../detection-dataset.js';
 import { modelJson, round, runtimeJson } from '../json-summary.js';
-import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS, warnIfUntrained } from '../model-options.js';
+import { checkImageFits, formatBytes, IMAGE_BYTES_PER_PIXEL, MEMORY_OPTIONS, MemoryBudget } from '../memory-budget.js';
+import { chooseModel, MODEL_OPTIONS, RUNTIME_OPTIONS, warnIfUntrained } from '../model-options.js';
+import { loadModelRun } from '../model-run.js';
 import { createProgress, type Progress } from '../progress.js';
+import { readRuntimeChoice } from '../runtime-choice.js';
 
 /** Low, so the precision/recall curve reaches far into recall (mAP protocols keep nearly every box). */
 const EVAL_SCORE_THRESHOLD = 0.005;
-/** Images per forward call. */
+/** Images per forward call (lowered to fit --max-memory). */
 const BATCH = 8;
-const MAX_COUNT = 1_000_000;
 
 export const evaluateDetectorCommand: Command = {
   spec: {
@@ -29,15 +32,17 @@ export const evaluateDetectorCommand: Command = {
     options: {
       ...MODEL_OPTIONS,
       dataset: { type: 'string', value: 'DIR', description: 'a folder written by generate-dataset (DIR/labels.json, DIR/images/)' },
-      count: { type: 'string', value: 'N', description: `or: generate N held-out synthetic images in memory (1..${MAX_COUNT})` },
+      count: { type: 'string', value: 'N', description: `or: generate N held-out synthetic images in memory (${range(BOUNDS.count)})` },
       seed: { type: 'string', value: 'S', description: `seed of the generated images (default ${HELD_OUT_SEED}, apart from training seeds 0, 1, ...)` },
-      size: { type: 'string', value: 'PX', description: 'side of the generated images in pixels (default 128)' },
+      size: { type: 'string', value: 'PX', description: `side of the generated images in pixels (${range(BOUNDS.generatedSize, 40)}, default 128)` },
       iou: { type: 'string', value: 'T', description: `IoU at which a detection matches an object (default ${DEFAULT_AP_IOU_THRESHOLD})` },
       'score-threshold': { type: 'string', value: 'T', description: `lowest detection score kept (default ${EVAL_SCORE_THRESHOLD})` },
       ...RUNTIME_OPTIONS,
+      ...MEMORY_OPTIONS,
       json: { type: 'boolean', description: 'print one JSON summary on stdout' },
     },
     notes: [
+      `Images per forward call: ${BATCH}, lowered to fit --max-memory. A dataset's image files must lie inside its folder.`,
       `Detections as in \`detect\` (NMS IoU ${DEFAULT_IOU_THRESHOLD}, at most ${DEFAULT_MAX_DETECTIONS} per image), but kept down to a score of`,
       `${EVAL_SCORE_THRESHOLD} so the precision/recall curve is complete; boxes are compared in image pixels.`,
       'Matching (COCO-style): by score over all images, each detection takes the unmatched object of its class',
@@ -47,6 +52,8 @@ export const evaluateDetectorCommand: Command = {
     ].join('\n'),
   },
   async run(args) {
+    const runtimeChoice = readRuntimeChoice(args, 'evaluate-detector');
+    const budget = MemoryBudget.read(args, 'evaluate-detector');
     const dataset = await chooseDataset(args);
     const iouThreshold = args.number('iou', { min: 0, max: 1 }) ?? DEFAULT_AP_IOU_THRESHOLD;
     if (iouThreshold === 0) throw new UsageError('--iou must be above 0', 'evaluate-detector');
@@ -54,14 +61,24 @@ export const evaluateDetectorCommand: Command = {
     const json = args.flag('json');
     const choice = await chooseModel(args, 'evaluate-detector');
     checkClasses(dataset, choice.modelFile.graph.classNames, choice.modelPath);
-    const { model, info } = await loadIntoRuntime(choice.modelFile.graph, choice.inputSize, args.string('runtime') ?? 'auto', args.string('backend'), 'evaluate-detector');
+    const { model, info, plan } = await loadModelRun({ choice, runtime: runtimeChoice, budget, batch: BATCH, batchGiven: false, gradients: false, command: 'evaluate-detector' });
     warnIfUntrained(choice, json);
+    if ('generated' in dataset.describe) {
+      const { size } = dataset.describe;
+      const need = size * size * IMAGE_BYTES_PER_PIXEL.read;
+      if (plan.bytes + need > budget.bytes) {
+        await model.dispose();
+        throw new UsageError(`--size ${size}: generated images of ${size}x${size} need about ${formatBytes(need)} beside the model (${formatBytes(plan.bytes)}), over ${budget.describe()}; lower --size or raise --max-memory`, 'evaluate-detector');
+      }
+    }
+    // Images are decoded one at a time (a batch keeps only their letterboxed inputs).
+    dataset.beforeRead = (path) => checkImageFits(path, IMAGE_BYTES_PER_PIXEL.read, budget, plan.bytes);
 
     const progress = createProgress(true);
     let images: ImageBoxes[];
     const started = performance.now();
     try {
-      images = await detectAll(model, dataset, choice.inputSize, scoreThreshold, progress);
+      images = await detectAll(model, dataset, choice.inputSize, scoreThreshold, progress, plan.batch);
     } finally {
       progress.done();
       await model.dispose();
@@ -94,7 +111,7 @@ export const evaluateDetectorCommand: Command = {
 
 function chooseDataset(args: ParsedArgs): Promise<DetectionDataset> | DetectionDataset {
   const dir = args.string('dataset');
-  const count = args.number('count', { min: 1, max: MAX_COUNT, integer: true });
+  const count = args.number('count', { min: 1, max: BOUNDS.count, integer: true });
   if (dir !== undefined) {
     if (count !== undefined) throw new UsageError('give either --dataset or --count, not both', 'evaluate-detector');
     for (const option of ['seed', 'size']) {
@@ -104,7 +121,7 @@ function chooseDataset(args: ParsedArgs): Promise<DetectionDataset> | DetectionD
   }
   if (count === undefined) throw new UsageError('give --dataset DIR or --count N', 'evaluate-detector');
   const seed = args.number('seed', { min: 0, max: 2 ** 32 - 1, integer: true }) ?? HELD_OUT_SEED;
-  const size = args.number('size', { min: 40, max: 4096, integer: true }) ?? 128;
+  const size = args.number('size', { min: 40, max: BOUNDS.generatedSize, integer: true }) ?? 128;
   return generatedDataset(count, seed, size);
 }
 
@@ -117,12 +134,12 @@ function checkClasses(dataset: DetectionDataset, modelClasses: readonly string[]
 }
 
 /** Forward the images in batches and decode each one's boxes into image pixels. */
-async function detectAll(model: LoadedModel, dataset: DetectionDataset, inputSize: [number, number], scoreThreshold: number, progress: Progress): Promise<ImageBoxes[]> {
+async function detectAll(model: LoadedModel, dataset: DetectionDataset, inputSize: [number, number], scoreThreshold: number, progress: Progress, batchSize: number): Promise<ImageBoxes[]> {
   const results: ImageBoxes[] = [];
-  progress.start(`${dataset.count} image(s)`, dataset.count);
-  for (let start = 0; start < dataset.count; start += BATCH) {
+  progress.start('images', dataset.count);
+  for (let start = 0; start < dataset.count; start += batchSize) {
     const batch = [];
-    for (let k = start; k < Math.min(dataset.count, start + BATCH); k++) {
+    for (let k = start; k < Math.min(dataset.count, start + batchSize); k++) {
       const labelled = await dataset.image(k);
       let prepared: PreparedInput;
       try {

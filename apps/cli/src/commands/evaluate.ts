@@ -3,16 +3,25 @@
  * game, deletion/insertion AUC, IG completeness error, model randomisation) and their
  * aggregates over the images.
  */
-import { explain, METHOD_NAMES, parseTarget, resolveRuntime } from '@yolo-saliency/core';
+import { explain, METHOD_NAMES, parseTarget } from '@yolo-saliency/core';
 import { completenessError, convsFromTop, deletionCurve, insertionCurve, pointingGame, randomizationCheck } from '@yolo-saliency/core/metrics';
 import type { Graph, LoadedModel, MethodName } from '@yolo-saliency/core';
 import type { ParsedArgs } from '../cli-args.js';
 import { oneLine, UsageError } from '../cli-errors.js';
 import type { Command } from '../command.js';
-import { readImageInput } from '../image-input.js';
+import { withFileName } from '@yolo-saliency/node';
+import { BOUNDS, range } from '../bounds.js';
+import { isFatal } from '../each-image.js';
+import { readImageInput, type ReadOptions } from '../image-input.js';
 import { modelJson, runtimeJson } from '../json-summary.js';
-import { chooseModel, loadIntoRuntime, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
+import { IMAGE_BYTES_PER_PIXEL, MEMORY_OPTIONS, MemoryBudget } from '../memory-budget.js';
+import { chooseModel, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
+import { loadModelRun } from '../model-run.js';
 import { createProgress } from '../progress.js';
+import { readRuntimeChoice } from '../runtime-choice.js';
+
+/** Inputs per runtime call, for IG steps and for deletion/insertion steps alike (lowered to fit --max-memory). */
+const BATCH = 8;
 
 const METRICS = ['pointing', 'deletion', 'insertion', 'completeness', 'randomization'] as const;
 type Metric = (typeof METRICS)[number];
@@ -44,6 +53,7 @@ interface Settings {
   steps: number;
   igSteps?: number;
   seed: number;
+  batchSize: number;
 }
 
 export const evaluateCommand: Command = {
@@ -57,13 +67,15 @@ export const evaluateCommand: Command = {
       method: { type: 'string', value: 'LIST', description: `comma-separated methods or 'all' (${METHOD_NAMES.join(', ')}); default vanilla`, multiple: true },
       target: { type: 'string', value: 'SPEC', description: 'what to explain (default top); see `explain --help`' },
       metrics: { type: 'string', value: 'LIST', description: `comma-separated (${METRICS.join(', ')}); default all` },
-      steps: { type: 'string', value: 'N', description: 'deletion/insertion steps (default 32)' },
-      'ig-steps': { type: 'string', value: 'N', description: 'Integrated Gradients steps (default 20)' },
+      steps: { type: 'string', value: 'N', description: `deletion/insertion steps (${range(BOUNDS.curveSteps)}, default 32)` },
+      'ig-steps': { type: 'string', value: 'N', description: `Integrated Gradients steps (${range(BOUNDS.steps)}, default 20)` },
       seed: { type: 'string', value: 'S', description: 'seed of the random-order baseline and of re-initialised weights (default 0)' },
       ...RUNTIME_OPTIONS,
+      ...MEMORY_OPTIONS,
       json: { type: 'boolean', description: 'print one JSON summary on stdout' },
     },
     notes: [
+      `Inputs per runtime call: ${BATCH} (IG steps, deletion/insertion steps), lowered to fit --max-memory.`,
       'pointing: the abs-max map maximum lies in the explained box enlarged by 15 px (ties: any maximum inside).',
       'deletion/insertion: trapezoid AUC of the explained score over the fraction of pixels removed (set to 0)',
       'or revealed on a black image, most salient first; randomAuc is the same with a seeded random order.',
@@ -75,13 +87,12 @@ export const evaluateCommand: Command = {
   async run(args) {
     if (args.positionals.length === 0) throw new UsageError('no IMAGE given', 'evaluate');
     const settings = readSettings(args);
+    const runtimeChoice = readRuntimeChoice(args, 'evaluate');
+    const budget = MemoryBudget.read(args, 'evaluate');
     const choice = await chooseModel(args, 'evaluate');
-    const runtimeName = args.string('runtime') ?? 'auto';
-    const backend = args.string('backend');
-    const { model, info } = await loadIntoRuntime(choice.modelFile.graph, choice.inputSize, runtimeName, backend, 'evaluate');
-    const loadOptions = { inputSize: choice.inputSize, backend };
-    const { runtime } = await resolveRuntime(runtimeName, loadOptions);
-    const load = (g: Graph) => runtime.load(g, loadOptions);
+    const { model, info, plan, load } = await loadModelRun({ choice, runtime: runtimeChoice, budget, batch: BATCH, batchGiven: false, gradients: true, command: 'evaluate' });
+    settings.batchSize = plan.batch;
+    const read: ReadOptions = { memory: { budget, runBytes: plan.bytes, bytesPerPixel: IMAGE_BYTES_PER_PIXEL.read } };
     const progress = createProgress(true);
     const results: ImageMetrics[] = [];
     const errors: Array<{ image: string; error: string }> = [];
@@ -90,10 +101,12 @@ export const evaluateCommand: Command = {
         progress.start(`${path} (${i + 1}/${args.positionals.length})`, args.positionals.length);
         progress.update(i);
         try {
-          results.push(await evaluateImage(path, model, load, choice.inputSize, settings));
+          results.push(await evaluateImage(path, model, load, choice.inputSize, settings, read));
         } catch (error) {
-          errors.push({ image: path, error: oneLine(error) });
-          process.stderr.write(`error: ${path}: ${oneLine(error)}\n`);
+          if (isFatal(error)) throw error;
+          const named = withFileName(error, path);
+          errors.push({ image: path, error: oneLine(named) });
+          process.stderr.write(`error: ${oneLine(named)}\n`);
         }
       }
     } finally {
@@ -131,19 +144,20 @@ function readSettings(args: ParsedArgs): Settings {
     methods: [...new Set(methods)] as MethodName[],
     metrics: metrics as Metric[],
     target,
-    steps: args.number('steps', { integer: true, min: 1 }) ?? 32,
-    igSteps: args.number('ig-steps', { integer: true, min: 1 }),
+    steps: args.number('steps', { integer: true, min: 1, max: BOUNDS.curveSteps }) ?? 32,
+    igSteps: args.number('ig-steps', { integer: true, min: 1, max: BOUNDS.steps }),
     seed: args.number('seed', { integer: true, min: 0 }) ?? 0,
+    batchSize: BATCH,
   };
 }
 
-async function evaluateImage(path: string, model: LoadedModel, load: (g: Graph) => Promise<LoadedModel>, inputSize: [number, number], s: Settings): Promise<ImageMetrics> {
-  const { input } = await readImageInput(path, inputSize);
+async function evaluateImage(path: string, model: LoadedModel, load: (g: Graph) => Promise<LoadedModel>, inputSize: [number, number], s: Settings, read: ReadOptions): Promise<ImageMetrics> {
+  const { input } = await readImageInput(path, inputSize, read);
   const want = (m: Metric) => s.metrics.includes(m);
   const methods: MethodMetrics[] = [];
   let targetValue = Number.NaN;
   for (const method of s.methods) {
-    const result = await explain(model, input, { method, target: s.target, steps: s.igSteps });
+    const result = await explain(model, input, { method, target: s.target, steps: s.igSteps, batchSize: s.batchSize });
     targetValue = result.targetValue;
     const row: MethodMetrics = { method };
     if (want('pointing') && result.detection) {
@@ -153,7 +167,7 @@ async function evaluateImage(path: string, model: LoadedModel, load: (g: Graph) 
     for (const mode of ['deletion', 'insertion'] as const) {
       if (!want(mode)) continue;
       const curve = mode === 'deletion' ? deletionCurve : insertionCurve;
-      const options = { steps: s.steps, seed: s.seed };
+      const options = { steps: s.steps, seed: s.seed, batchSize: s.batchSize };
       const ordered = await curve(model, input, result.map, s.target, options);
       const random = await curve(model, input, result.map, s.target, { ...options, order: 'random' });
       row[mode] = { auc: ordered.auc, randomAuc: random.auc };
@@ -164,7 +178,7 @@ async function evaluateImage(path: string, model: LoadedModel, load: (g: Graph) 
     }
     if (want('randomization')) {
       const convs = convsFromTop(model.graph).length;
-      const check = await randomizationCheck(model.graph, input, load, { method, target: s.target, schedule: [convs], seed: s.seed, explainOptions: { steps: s.igSteps } });
+      const check = await randomizationCheck(model.graph, input, load, { method, target: s.target, schedule: [convs], seed: s.seed, explainOptions: { steps: s.igSteps, batchSize: s.batchSize } });
       row.randomization = { spearman: check.full!, supportSpearman: check.fullSupport!, signedSpearman: check.fullSigned! };
     }
     methods.push(row);

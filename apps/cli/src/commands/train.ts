@@ -10,6 +10,7 @@ import { fileError, messageOf, writeFileAtomic } from '@yolo-saliency/node';
 import { darknetWeightsBytes, trainDetector, type StepReport } from '@yolo-saliency/train';
 import type { Command } from '../command.js';
 import { UsageError } from '../cli-errors.js';
+import { prepareOutputFile } from '../output-folder.js';
 
 const LOG_EVERY = 10;
 
@@ -32,8 +33,8 @@ export const trainCommand: Command = {
     options: {
       cfg: { type: 'string', value: 'FILE', description: 'darknet .cfg to train (square input; [yolo] classes = 4 synthetic classes)' },
       out: { type: 'string', value: 'WEIGHTS', description: 'the .weights file to write (also WEIGHTS.train.json: settings, loss curve, wall time)' },
-      steps: { type: 'string', value: 'N', description: 'optimiser steps (default 2000)' },
-      batch: { type: 'string', value: 'N', description: 'images per step (default 16)' },
+      steps: { type: 'string', value: 'N', description: 'optimiser steps (1..10000000, default 2000)' },
+      batch: { type: 'string', value: 'N', description: 'images per step (1..1024, default 16)' },
       'learning-rate': { type: 'string', value: 'LR', description: 'peak Adam learning rate after warm-up (default 0.002)' },
       seed: { type: 'string', value: 'S', description: 'seed of the initial weights (default 0)' },
       'data-seed': { type: 'string', value: 'S', description: 'seed of the synthetic training images (default 0; evaluate-detector holds out seed 1000003)' },
@@ -55,6 +56,8 @@ export const trainCommand: Command = {
     const dataSeed = args.number('data-seed', { min: 0, max: 2 ** 32 - 1, integer: true }) ?? 0;
     const anchorIouThreshold = args.number('anchor-iou', { min: 0, max: 1 }) ?? 1;
     const checkpointEvery = args.number('checkpoint-every', { min: 1, integer: true }) ?? 250;
+    await prepareOutputFile(out);
+    await prepareOutputFile(`${out}.train.json`);
 
     let text: string;
     try {
