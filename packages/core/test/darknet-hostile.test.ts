@@ -66,6 +66,11 @@ describe('darknet .cfg options are bounded', () => {
     expect(error).toMatch(/^h\.cfg:\d+: \[convolutional\] layer 4: the model needs \d+ parameters up to here \(filters=60000, size=3, 60000 input channels\), more than the 268435456 allowed$/);
   });
 
+  it('refuses more layers than any real model has, before parsing them', () => {
+    const many = TINY.replace('[yolo]', '[maxpool]\nsize=1\nstride=1\n\n'.repeat(10_000) + '[yolo]');
+    expect(loadError(many)).toMatch(/^h\.cfg:\d+: more than 10000 layers \(100\d\d blocks after \[net\]\)$/);
+  });
+
   it('escapes control bytes of a binary cfg in every message', () => {
     const block = loadError(TINY.replace('[maxpool]', '[max\x1b[31mpool\x07]'));
     expect(block).toContain('unknown block [max\\x1b[31mpool\\x07]');

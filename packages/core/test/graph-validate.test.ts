@@ -68,6 +68,14 @@ describe('GraphBuilder refuses sizes shapes cannot be computed from', () => {
     expect(() => b.upsample('up', 0, 1000)).toThrow("layer 'up' (upsample): factor 1000 is not an integer in 1..64");
   });
 
+  it('a graph of more nodes than any model has', () => {
+    const b = new GraphBuilder();
+    expect(() => {
+      for (let k = 0; k < 30000; k++) b.activation(`relu_${k}`, b.last, 'relu');
+    }).toThrow('the model has more than 20000 layers');
+    expect(b.nodes).toHaveLength(20000);
+  });
+
   it('shape inference refuses sizes beyond the tensor limit instead of computing them', () => {
     const b = new GraphBuilder();
     let x = 0;

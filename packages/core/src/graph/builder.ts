@@ -2,6 +2,7 @@
  * A small builder for graphs made in code: tests, the ONNX importer and the loaders use it so
  * that every graph is assembled (and validated) the same way.
  */
+import { GRAPH_LIMITS } from './limits.js';
 import { darknetMaxPoolPads, inferShapes, nodeStrides } from './shapes.js';
 import type { ActivationKind, Graph, GraphNode, Pads } from './types.js';
 import { validateNode } from './validate.js';
@@ -18,6 +19,7 @@ export class GraphBuilder {
 
   /** Append a node; returns its index. Names must be unique. */
   add(name: string, inputs: number[], spec: NodeSpec): number {
+    if (this.nodes.length >= GRAPH_LIMITS.nodes) throw new Error(`the model has more than ${GRAPH_LIMITS.nodes} layers`);
     if (this.names.has(name)) throw new Error(`duplicate layer name '${name}'`);
     for (const j of inputs) {
       if (!Number.isInteger(j) || j < 0 || j >= this.nodes.length) {

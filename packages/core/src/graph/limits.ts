@@ -36,6 +36,10 @@ export const GRAPH_LIMITS = Object.freeze({
   parameters: 2 ** 28,
   /** Height and width of any tensor at the model's input size. */
   tensorSize: 2 ** 20,
+  /** Nodes of the graph (yolov3 has 107, yolov4 259): loading and every walk stay fast. */
+  nodes: 20000,
+  /** Blocks of a darknet cfg after [net] (yolov4-p6 has about 900). */
+  cfgLayers: 10000,
 });
 
 export type GraphLimits = typeof GRAPH_LIMITS;

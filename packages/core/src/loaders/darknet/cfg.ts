@@ -4,6 +4,7 @@
  * groups, weighted shortcuts, ...) is an error that names the file, line and layer.
  */
 import { splitCfgSections } from './cfg-sections.js';
+import { GRAPH_LIMITS } from '../../graph/limits.js';
 import { printable } from '../../util/printable.js';
 import { SectionReader } from './section-reader.js';
 import { BLOCK_TYPES, DARKNET_SECTIONS } from './sections/index.js';
@@ -17,6 +18,9 @@ export function parseDarknetCfg(text: string, fileName = 'model.cfg'): DarknetCf
   const first = sections[0];
   if (!first || !NET_BLOCKS.has(first.type)) {
     throw new Error(`${fileName}:${first?.line ?? 1}: the first block must be [net], got ${first ? `[${printable(first.type)}]` : 'an empty file'}`);
+  }
+  if (sections.length - 1 > GRAPH_LIMITS.cfgLayers) {
+    throw new Error(`${fileName}:${sections[GRAPH_LIMITS.cfgLayers + 1].line}: more than ${GRAPH_LIMITS.cfgLayers} layers (${sections.length - 1} blocks after [net])`);
   }
   const net = new SectionReader(first, fileName, '[net]');
   const layers: DarknetLayer[] = [];
