@@ -126,8 +126,9 @@ describe('web API', () => {
       const bytes = new Uint8Array(await response.arrayBuffer());
       const ours = decodeNpyFloat32(bytes);
       const reference = decodeNpy(bytes);
-      expect(ours.dims).toEqual([128, 128, 3]);
-      expect(reference.dims).toEqual([128, 128, 3]);
+      const inputSize = catalog.models.find((m) => m.id === catalog.defaultModel)!.inputSize;
+      expect(ours.dims).toEqual([...inputSize, 3]);
+      expect(reference.dims).toEqual([...inputSize, 3]);
       expect(Array.from(ours.data.subarray(0, 64))).toEqual(Array.from(reference.data.subarray(0, 64)));
       expect(ours.data.some((v) => v !== 0)).toBe(true);
     }

@@ -170,7 +170,15 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     await detectedOn((await page.getByTestId('image-select').locator('option:checked').innerText()).trim());
   });
 
+  /** The small shapes detector on its own image: the slow paths below stay quick whatever the default is. */
+  async function useShapes(): Promise<void> {
+    if ((await page.getByTestId('model-select').inputValue()) !== 'shapes') await page.getByTestId('model-select').selectOption('shapes');
+    if ((await page.getByTestId('image-select').inputValue()) !== 'shapes') await page.getByTestId('image-select').selectOption('shapes');
+    await detectedOn((await page.getByTestId('image-select').locator('option:checked').innerText()).trim());
+  }
+
   it('streams the progress of a long job and cancels it', async () => {
+    await useShapes();
     await page.getByTestId('server-runtime').selectOption('tfjs/cpu');
     await page.getByTestId('detect-info').filter({ hasText: 'tfjs (cpu' }).waitFor({ timeout: 60_000 });
     for (const m of METHOD_NAMES) if (m !== 'integrated-gradients') await page.getByTestId(`method-${m}`).uncheck();
@@ -190,6 +198,7 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
   });
 
   it("computes in the browser too, and the browser's maps match the server's (cosine >= 0.999)", async () => {
+    await useShapes();
     await page.getByTestId('where-compare').check();
     // Fewer IG steps and SmoothGrad samples: SwiftShader is a CPU pretending to be a GPU.
     await page.getByTestId('steps').fill('5');
