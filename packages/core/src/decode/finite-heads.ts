@@ -5,7 +5,7 @@
  * names the head or the method.
  */
 import type { Graph } from '../graph/types.js';
-import { nonFiniteText } from '../graph/validate.js';
+import { firstNonFinite } from '../graph/validate.js';
 import type { TensorData } from '../runtime/types.js';
 import { printable } from '../util/printable.js';
 
@@ -18,7 +18,7 @@ export function checkFiniteHeads(graph: Graph, heads: readonly TensorData[], bat
       const per = head.data.length / batch;
       values = head.data.subarray(batchIndex * per, (batchIndex + 1) * per);
     }
-    const problem = nonFiniteText(values);
+    const problem = countText(values);
     if (problem) {
       const node = graph.nodes[graph.heads[k]];
       const name = node ? printable(node.name) : String(k);
@@ -29,6 +29,15 @@ export function checkFiniteHeads(graph: Graph, heads: readonly TensorData[], bat
 
 /** Throws unless a method's map is finite: its gradients can overflow even when the heads do not. */
 export function checkFiniteMap(method: string, map: TensorData): void {
-  const problem = nonFiniteText(map.data);
+  const problem = countText(map.data);
   if (problem) throw new Error(`${method}: the saliency map is not finite: the model's gradients overflow float32 (${problem})`);
+}
+
+/** "3 of 48 values are NaN or infinite", or undefined when every value is finite. */
+function countText(values: Float32Array): string | undefined {
+  const first = firstNonFinite(values);
+  if (first < 0) return undefined;
+  let count = 0;
+  for (let i = first; i < values.length; i++) if (!Number.isFinite(values[i])) count++;
+  return `${count === values.length ? 'all' : `${count} of`} ${values.length} values are NaN or infinite`;
 }
