@@ -37,6 +37,10 @@ describe('validateGraph', () => {
     expect(() => validateGraph(small((o) => (o.anchors = [[10, 0]])))).toThrow(/anchor 0 \(10,0\)/);
     expect(() => validateGraph(small((o) => (o.anchors = [[Number.NaN, 3]])))).toThrow(/anchor 0 \(NaN,3\)/);
     expect(() => validateGraph(small((o) => (o.scaleXY = Number.NaN)))).toThrow(/scale_x_y NaN/);
+    const g = small();
+    const head = g.nodes[g.heads[0]];
+    if (head.kind === 'yolo') head.nms = { kind: 'diou', beta: Number.POSITIVE_INFINITY };
+    expect(() => validateGraph(g)).toThrow("layer 'yolo_1' (yolo): the DIoU NMS beta Infinity is not in [0, 16]");
   });
 
   it('refuses an input size beyond the limit', () => {

@@ -32,6 +32,8 @@ export const GRAPH_LIMITS = Object.freeze({
   anchorSize: 65536,
   /** Darknet's scale_x_y. */
   scaleXY: 16,
+  /** The exponent of darknet's DIoU NMS (beta_nms, 0.6 in practice). */
+  nmsBeta: 16,
   /** Learnable parameters of the whole model: 2^28 floats are 1 GiB as float32. */
   parameters: 2 ** 28,
   /** Height and width of any tensor at the model's input size. */

@@ -85,6 +85,7 @@ export function validateNode(node: GraphNode, options: { values?: boolean } = {}
         }
       });
       if (!(node.scaleXY > 0 && node.scaleXY <= L.scaleXY)) throw new Error(`${where}: scale_x_y ${node.scaleXY} is not in (0, ${L.scaleXY}]`);
+      if (node.nms && !(node.nms.beta >= 0 && node.nms.beta <= L.nmsBeta)) throw new Error(`${where}: the DIoU NMS beta ${node.nms.beta} is not in [0, ${L.nmsBeta}]`);
       break;
     }
     default:

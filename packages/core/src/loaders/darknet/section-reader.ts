@@ -29,6 +29,7 @@ export const CFG_OPTION_RANGES: Readonly<Record<string, readonly [min: number, m
   mask: [0, 16 * L.anchorsPerHead - 1],
   anchors: [Number.MIN_VALUE, L.anchorSize],
   scale_x_y: [Number.MIN_VALUE, L.scaleXY],
+  beta_nms: [0, L.nmsBeta],
   batch_normalize: [0, 1],
   new_coords: [0, 1],
 });
