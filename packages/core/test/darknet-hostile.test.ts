@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadDarknet, parseDarknetCfg } from '../src/loaders/darknet/index.js';
+import { loadDarknet, parseDarknetCfg, parseNames } from '../src/loaders/darknet/index.js';
 import { writeDarknetWeights } from './helpers/darknet-weights.js';
 
 const fixture = (p: string) => new URL(`../../../fixtures/${p}`, import.meta.url).pathname;
@@ -106,6 +106,11 @@ describe('darknet .weights values', () => {
     overflow.layers[0].scales![0] = 3e38;
     overflow.layers[0].rollingVariance![0] = 0;
     expect(loadError(TINY, overflow.bytes)).toMatch(/^h\.weights: layer 'conv_0' .*: folding batch norm into the weights overflows float32/);
+  });
+
+  it('refuses class names with control characters, with their line', () => {
+    expect(() => parseNames('person\nbi\x1b[2Jcycle\n')).toThrow("line 2: class name 'bi\\x1b[2Jcycle' contains control characters");
+    expect(parseNames('person\r\n\n  traffic light \n')).toEqual(['person', 'traffic light']);
   });
 
   it('names the class names, not the cfg, when their count is wrong', () => {

@@ -43,6 +43,12 @@ describe('validateGraph', () => {
     expect(() => validateGraph(g)).toThrow("layer 'yolo_1' (yolo): the DIoU NMS beta Infinity is not in [0, 16]");
   });
 
+  it('refuses class names that would put control characters on a terminal or a picture', () => {
+    const g = small();
+    expect(() => validateGraph({ ...g, classNames: ['a', 'b\x1b]0;owned\x07', 'c'] })).toThrow("class name 1 'b\\x1b]0;owned\\x07' contains control characters");
+    expect(() => validateGraph({ ...g, classNames: ['a', 'b', 'c'.repeat(300)] })).toThrow(/class name 2 'c+…' is longer than 256 characters/);
+  });
+
   it('refuses an input size beyond the limit', () => {
     const g = small();
     expect(() => validateGraph({ ...g, inputSize: [100000, 8] })).toThrow(`the input size 8x100000 is not within 1..${GRAPH_LIMITS.inputSize} pixels`);

@@ -14,4 +14,4 @@ export { referenceForward, referenceForwardAll } from './reference-forward.js';
 export type { ReferenceForwardOptions } from './reference-forward.js';
 export { GRAPH_LIMITS } from './limits.js';
 export type { GraphLimits } from './limits.js';
-export { validateGraph, validateNode, firstNonFinite, nonFiniteText } from './validate.js';
+export { validateGraph, validateNode, firstNonFinite, nonFiniteText, checkClassName } from './validate.js';

@@ -42,6 +42,8 @@ export const GRAPH_LIMITS = Object.freeze({
   nodes: 20000,
   /** Blocks of a darknet cfg after [net] (yolov4-p6 has about 900). */
   cfgLayers: 10000,
+  /** Characters of a class name (names are printed and drawn). */
+  classNameLength: 256,
 });
 
 export type GraphLimits = typeof GRAPH_LIMITS;

@@ -94,9 +94,18 @@ export function validateNode(node: GraphNode, options: { values?: boolean } = {}
   }
 }
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** Why a class name cannot be printed or drawn as it is, or undefined when it can. */
+export function checkClassName(name: string): string | undefined {
+  if (CONTROL.test(name)) return `'${printable(name, 60)}' contains control characters`;
+  if (name.length > GRAPH_LIMITS.classNameLength) return `'${printable(name, 60)}' is longer than ${GRAPH_LIMITS.classNameLength} characters`;
+  return undefined;
+}
+
 /**
- * Check a whole graph: its input size, every node (validateNode) and the total parameter
- * count. Throws one line naming the first layer at fault.
+ * Check a whole graph: its input size, every node (validateNode), the total parameter count
+ * and the class names. Throws one line naming the first layer (or name) at fault.
  */
 export function validateGraph(graph: Graph): void {
   const [h, w] = graph.inputSize;
@@ -111,4 +120,8 @@ export function validateGraph(graph: Graph): void {
   if (parameters > GRAPH_LIMITS.parameters) {
     throw new Error(`the model has ${parameters} parameters, more than the ${GRAPH_LIMITS.parameters} allowed`);
   }
+  graph.classNames.forEach((name, k) => {
+    const problem = typeof name === 'string' ? checkClassName(name) : 'is not text';
+    if (problem) throw new Error(`class name ${k} ${problem}`);
+  });
 }
