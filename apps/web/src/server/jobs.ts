@@ -1,7 +1,8 @@
 /**
  * The job queue: at most `maxRunningJobs` jobs compute at once (one per compute process), the
  * rest wait and are told their place. The next job to start is the oldest of the session with
- * the fewest jobs running, so one user's long list never holds up another user's first job.
+ * the fewest jobs running and, among those, the one served longest ago: sessions take turns,
+ * so one user's long list never holds up another user's first job.
  */
 import { randomUUID } from 'node:crypto';
 import type { JobEvent, JobProgress, JobState, JobStatus } from '../shared/api.js';
@@ -46,6 +47,9 @@ export class JobQueue {
   private readonly jobs = new Map<string, JobInternal<unknown>>();
   private readonly queued: JobInternal<unknown>[] = [];
   private running = 0;
+  /** When each session last had a job started (a counter): the least recently served goes next. */
+  private readonly lastStart = new Map<string, number>();
+  private starts = 0;
 
   constructor(
     private readonly pool: ComputePool,
@@ -141,6 +145,7 @@ export class JobQueue {
   /** Drop every job of a session (it expired). */
   removeSession(session: string): void {
     for (const job of [...this.jobs.values()]) if (job.session === session) this.remove(job);
+    this.lastStart.delete(session);
   }
 
   private emit(job: JobInternal<unknown>, event: JobEvent): void {
@@ -155,9 +160,13 @@ export class JobQueue {
     if (this.queued.length === 0) return undefined;
     const runningBySession = new Map<string, number>();
     for (const job of this.jobs.values()) if (job.state === 'running') runningBySession.set(job.session, (runningBySession.get(job.session) ?? 0) + 1);
+    // Fewest running first, then the session served longest ago, then the oldest job.
+    const rank = (job: JobInternal<unknown>): [number, number] => [runningBySession.get(job.session) ?? 0, this.lastStart.get(job.session) ?? 0];
     let best = 0;
     for (let k = 1; k < this.queued.length; k++) {
-      if ((runningBySession.get(this.queued[k].session) ?? 0) < (runningBySession.get(this.queued[best].session) ?? 0)) best = k;
+      const [running, served] = rank(this.queued[k]);
+      const [bestRunning, bestServed] = rank(this.queued[best]);
+      if (running < bestRunning || (running === bestRunning && served < bestServed)) best = k;
     }
     return this.queued.splice(best, 1)[0];
   }
@@ -172,6 +181,7 @@ export class JobQueue {
 
   private start(job: JobInternal<unknown>): void {
     this.running++;
+    this.lastStart.set(job.session, ++this.starts);
     job.state = 'running';
     this.emit(job, { type: 'started' });
     const { result, cancel } = this.pool.run(job.task, (method, done, total) => {
