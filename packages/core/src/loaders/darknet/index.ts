@@ -12,3 +12,4 @@ export { darknetConvShapes, darknetLayerChannels, convStoredFloats } from './lay
 export type { DarknetConvShape } from './layer-channels.js';
 export { darknetLayerTable, formatDarknetLayerTable } from './layer-table.js';
 export type { DarknetLayerRow, DarknetLayerTable } from './layer-table.js';
+export { CFG_OPTION_RANGES } from './section-reader.js';
