@@ -3,6 +3,8 @@
  * little-endian header length, a Python dict literal with `descr`, `fortran_order` and
  * `shape`, then the raw data. Spec: numpy/lib/format.py.
  */
+import { printable } from '@yolo-saliency/core';
+
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** A dense float32 array with explicit dims (row-major), as runtimes take them. */
@@ -42,7 +44,7 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new Error(`malformed .npy header: ${text.trim()}`);
+    throw new Error(`malformed .npy header: ${printable(text.trim(), 120)}`);
   }
   const shape = shapeText
     .split(',')
@@ -50,7 +52,7 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
     .filter((s) => s.length > 0)
     .map((s) => {
       const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) throw new Error(`malformed .npy shape (${shapeText})`);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`malformed .npy shape (${printable(shapeText, 120)})`);
       return n;
     });
   return { descr, fortranOrder: fortran === 'True', shape, dataOffset: start + headerLength };

@@ -1,3 +1,4 @@
+import { printable } from '@yolo-saliency/core';
 import { fileError, messageOf } from './file-errors.js';
 import { readInputFile } from './input-file.js';
 import { parseNpyHeader, type NpyArray } from './npy-format.js';
@@ -41,15 +42,15 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   if (header.fortranOrder) throw new Error('Fortran-order arrays are not supported (save with np.ascontiguousarray)');
   const itemSize = header.descr === '<f4' ? 4 : header.descr === '<f8' ? 8 : 0;
   if (itemSize === 0) {
-    throw new Error(`dtype '${header.descr}' is not supported (little-endian float32 '<f4' or float64 '<f8' only)`);
+    throw new Error(`dtype '${printable(header.descr, 40)}' is not supported (little-endian float32 '<f4' or float64 '<f8' only)`);
   }
   const count = header.shape.reduce((a, b) => a * b, 1);
   const available = bytes.length - header.dataOffset;
   if (available < count * itemSize) {
-    throw new Error(`truncated data: shape (${header.shape.join(', ')}) needs ${count * itemSize} bytes, the file has ${available}`);
+    throw new Error(`truncated data: shape (${shapeText(header.shape)}) needs ${count * itemSize} bytes, the file has ${available}`);
   }
   if (available > count * itemSize) {
-    throw new Error(`${available - count * itemSize} unexpected bytes after the data of shape (${header.shape.join(', ')})`);
+    throw new Error(`${available - count * itemSize} unexpected bytes after the data of shape (${shapeText(header.shape)})`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + header.dataOffset, count * itemSize);
   const data = new Float32Array(count);
@@ -63,3 +64,6 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   }
   return { dims: header.shape, data };
 }
+
+/** A shape for messages: a file can declare thousands of dimensions. */
+const shapeText = (shape: number[]) => (shape.length > 8 ? `${shape.slice(0, 8).join(', ')}, … ${shape.length} dimensions` : shape.join(', '));

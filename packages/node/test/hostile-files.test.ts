@@ -144,6 +144,20 @@ describe('messages', () => {
     await expect(loadModelFile(fixture('shapes/shapes-yolov3-tiny.cfg'), { weights })).rejects.toThrow(/^nan\.weights: layer 'conv_0' \(\[convolutional\] at shapes-yolov3-tiny\.cfg:\d+\): biases: all 8 values are not finite/);
   });
 
+  it('a .npy header of 100 KB of junk gives a short message', async () => {
+    const junk = `{'descr': '<f4', ${'\x1b[2J'.repeat(25_000)}}`;
+    const bytes = new Uint8Array(12 + junk.length);
+    bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0], 0);
+    new DataView(bytes.buffer).setUint32(8, junk.length, true);
+    bytes.set(new TextEncoder().encode(junk), 12);
+    const path = join(dir, 'junk.npy');
+    await writeFile(path, bytes);
+    const message = await quickRejection(readNpy(path));
+    expect(message.length).toBeLessThan(400);
+    expect(message).toMatch(/junk\.npy: malformed \.npy header: \{'descr': '<f4', \\x1b\[2J/);
+    expect(message).not.toMatch(/[\x00-\x1f]/);
+  });
+
   it('control bytes from a file never reach the message', async () => {
     const cfg = join(dir, 'binary.cfg');
     await writeFile(cfg, '[net]\nwidth=\x1b[2J\x1b]0;owned\x07\n[maxpool]\n');
