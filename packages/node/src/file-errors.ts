@@ -7,15 +7,18 @@
 import { basename } from 'node:path';
 import { printable } from '@yolo-saliency/core';
 
+/** Longest message kept: a name from a file can be megabytes long; nobody reads past this. */
+const MAX_MESSAGE = 2000;
+
 /** The message of any thrown value, on one line, with control characters escaped. */
 export function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return printable(text.replace(/\s*\n\s*/g, ' ').trim(), Infinity);
+  return printable(text.replace(/\s*\n\s*/g, ' ').trim(), MAX_MESSAGE);
 }
 
 /** An Error whose message is `file: problem` (the problem's control characters escaped). */
 export function fileError(file: string, problem: string, cause?: unknown): Error {
-  return new Error(`${file}: ${printable(problem, Infinity)}`, cause === undefined ? undefined : { cause });
+  return new Error(`${file}: ${printable(problem, MAX_MESSAGE)}`, cause === undefined ? undefined : { cause });
 }
 
 /**
