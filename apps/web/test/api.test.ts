@@ -183,6 +183,24 @@ describe('web API', () => {
     expect(mine.filter((n) => n.startsWith(upload.body.id) || n.startsWith(image.body.id)).length).toBe(2);
   });
 
+  it('replaces a compute process whose HDF5 reader a corrupt file may have damaged', async () => {
+    const c = client(base);
+    const h5 = readFileSync(fixture('keras/keras-tiny-yolo3-w2-c2.h5'));
+    // Four bytes flipped in the object headers (as core's own hostile-file test does): HDF5 reports corruption.
+    const bad = Uint8Array.from(h5);
+    let state = (12345 + 11) >>> 0;
+    const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let j = 0; j < 4; j++) bad[Math.floor(next() * Math.min(8192, h5.length))] ^= 0xff;
+    const refused = await c.json<{ error: string }>('/api/models', { method: 'POST', body: form([['bad.h5', bad]]) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/^bad\.h5: corrupt HDF5 file/);
+    // Good files afterwards load, whichever process takes them.
+    for (let k = 0; k < 3; k++) {
+      const good = await c.json<ModelInfo>('/api/models', { method: 'POST', body: form([[`good${k}.h5`, h5]]) });
+      expect(good.status, JSON.stringify(good.body)).toBe(200);
+    }
+  });
+
   it('never lets a client-given path or id reach the file system', async () => {
     const c = client(base);
     for (const path of ['/api/images/..%2F..%2Fetc%2Fpasswd', '/api/images/../../etc/passwd', '/api/models/shapes/files/..%2Fweights', '/api/models/..%2Fshapes/files/model']) {

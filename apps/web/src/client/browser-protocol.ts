@@ -44,4 +44,4 @@ export type ToBrowserWorker = { id: number; task: BrowserTask };
 export type FromBrowserWorker =
   | { type: 'progress'; id: number; method: string; done: number; total: number }
   | { type: 'result'; id: number; result: BrowserResult }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'error'; id: number; message: string; retire?: boolean };

@@ -138,7 +138,9 @@ self.onmessage = (event: MessageEvent<ToBrowserWorker>) => {
     try {
       await run(message.id, message.task);
     } catch (error) {
-      post({ type: 'error', id: message.id, message: (error instanceof Error ? error.message : String(error)).split('\n')[0] });
+      // After a corrupt HDF5 file this worker reads no more (its heap may be damaged): the page makes a new one.
+      const { hdf5ReaderDamagedBy } = await import('@yolo-saliency/core/loaders');
+      post({ type: 'error', id: message.id, message: (error instanceof Error ? error.message : String(error)).split('\n')[0], ...(hdf5ReaderDamagedBy() ? { retire: true } : {}) });
     }
   });
 };

@@ -138,7 +138,13 @@ export function computeInBrowser(task: BrowserTask, onStatus: (status: ComputeSt
         return;
       }
       w.removeEventListener('message', listener);
-      if (message.type === 'error') return rejectDone(new Error(message.message));
+      if (message.type === 'error') {
+        if (message.retire && worker === w) {
+          w.terminate();
+          worker = undefined;
+        }
+        return rejectDone(new Error(message.message));
+      }
       const r = message.result;
       resolve({
         kind: task.kind,

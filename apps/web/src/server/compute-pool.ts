@@ -78,6 +78,12 @@ export class ComputePool {
     const slot: Slot = { child, ready: new Promise<void>((r) => (markReady = r)) };
     child.on('message', (message: FromCompute) => {
       if (message.type === 'ready') return markReady();
+      if (message.type === 'retiring') {
+        // It answers its task, then exits: take no new task; 'exit' replaces it.
+        slot.dead = true;
+        this.options.log?.(`compute ${child.pid} retires: ${message.reason}`);
+        return;
+      }
       const running = slot.running;
       if (!running || message.id !== running.id) return;
       if (message.type === 'progress') running.onProgress?.(message.method, message.done, message.total);

@@ -64,6 +64,8 @@ export type ToCompute = { type: 'run'; id: number; task: ComputeTask } | { type:
 
 export type FromCompute =
   | { type: 'ready' }
+  /** Sent before its last answer by a process that will exit (its HDF5 reader is damaged). */
+  | { type: 'retiring'; reason: string }
   | { type: 'progress'; id: number; method: string; done: number; total: number }
   | { type: 'result'; id: number; output: TaskOutput }
   | { type: 'error'; id: number; message: string; cancelled?: boolean };

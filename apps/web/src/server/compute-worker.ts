@@ -9,6 +9,7 @@ import { explainAll, decodeDetections, letterboxBoxToImage, letterboxImage, reso
 import type { Detection, Letterbox, LoadedModel } from '@yolo-saliency/core';
 import { describeRuntimes, loadModelFile, readImage, runtimeNames, setupRuntimes } from '@yolo-saliency/node';
 import type { ModelFile } from '@yolo-saliency/node';
+import { hdf5ReaderDamagedBy } from '@yolo-saliency/core/loaders';
 import type { DetectionJson, RuntimesResponse } from '../shared/api.js';
 import type { ComputeResult, ComputeTask, FromCompute, InspectedModel, ModelRef, TaskOutput, ToCompute } from './compute-protocol.js';
 
@@ -169,15 +170,23 @@ process.on('message', (message: ToCompute) => {
   const { id, task } = message;
   // One task at a time: the pool sends one, but keep the order if it ever sends more.
   queue = queue.then(async () => {
+    let answer: FromCompute;
     try {
-      const output = await run(id, task);
-      send({ type: 'result', id, output });
+      answer = { type: 'result', id, output: await run(id, task) };
     } catch (error) {
       const wasCancelled = error instanceof Cancelled || cancelled.has(id);
-      send({ type: 'error', id, message: wasCancelled ? 'cancelled' : userMessage(error, task), ...(wasCancelled ? { cancelled: true } : {}) });
+      answer = { type: 'error', id, message: wasCancelled ? 'cancelled' : userMessage(error, task), ...(wasCancelled ? { cancelled: true } : {}) };
     } finally {
       cancelled.delete(id);
     }
+    // A corrupt HDF5 file may have damaged the reader's heap: no later file is read here.
+    const damaged = hdf5ReaderDamagedBy();
+    if (damaged) {
+      send({ type: 'retiring', reason: `HDF5 reader damaged by ${damaged.split('/').pop()}` });
+      process.send?.(answer, () => process.exit(0));
+      return;
+    }
+    send(answer);
   });
 });
 
