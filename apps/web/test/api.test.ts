@@ -46,6 +46,15 @@ function form(files: Array<[string, Uint8Array | string]>, field = 'files'): For
   return f;
 }
 
+function crc32(bytes: Uint8Array): number {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
 /** No stack trace, no server path in an error body. */
 function expectCleanError(body: { error?: string }): void {
   expect(typeof body.error).toBe('string');
@@ -170,6 +179,15 @@ describe('web API', () => {
     const broken = await c.json<{ error: string }>('/api/images', { method: 'POST', body: form([['cut.jpg', truncated]], 'image') });
     expect(broken.status).toBe(415);
     expectCleanError(broken.body);
+    // A small PNG that declares 10000x10000 pixels: refused from its header, nothing decoded.
+    const { encodePng } = await import('@yolo-saliency/node');
+    const tiny = Buffer.from(await encodePng({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) }));
+    tiny.writeUInt32BE(10000, 16);
+    tiny.writeUInt32BE(10000, 20);
+    tiny.writeUInt32BE(crc32(tiny.subarray(12, 29)), 29); // IHDR's CRC, so the header reads as valid
+    const huge = await c.json<{ error: string }>('/api/images', { method: 'POST', body: form([['huge.png', tiny]], 'image') });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatch(/huge\.png: 10000×10000 pixels, more than the 40,000,000 limit/);
     const big = await c.json<{ error: string }>('/api/images', { method: 'POST', body: form([['big.png', Uint8Array.from({ length: 3 * 2 ** 20 }, (_, i) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a][i] ?? 7)]], 'image') });
     expect(big.status).toBe(413);
     expect(big.body.error).toMatch(/big\.png: larger than the 2 MB limit/);

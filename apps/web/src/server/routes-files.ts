@@ -1,7 +1,6 @@
 /** Models and images: the catalog, uploads, and the files the page computes on in the browser. */
 import type { FastifyInstance } from 'fastify';
-import sharp from 'sharp';
-import { DEFAULT_IMAGE_ID, DEFAULT_MODEL_ID, readImage } from '@yolo-saliency/node';
+import { DEFAULT_IMAGE_ID, DEFAULT_MODEL_ID, readImage, readImageSize } from '@yolo-saliency/node';
 import type { ImageInfo, ModelFileRole, ModelInfo } from '../shared/api.js';
 import type { Catalog } from './catalog.js';
 import { formatOf } from './catalog.js';
@@ -130,11 +129,10 @@ export function registerFileRoutes(app: FastifyInstance, { config, catalog, sess
       const imageId = `u${newId(12)}`;
       const stored = await storeUpload(part, 'image', config.maxImageBytes, await sessions.folder(session), `${imageId}.img`);
       try {
-        const meta = await sharp(stored.path, { limitInputPixels: config.maxImagePixels }).metadata().catch(() => {
-          throw new HttpError(415, `${stored.name}: not a readable image`);
-        });
-        if ((meta.width ?? 0) * (meta.height ?? 0) > config.maxImagePixels) {
-          throw new HttpError(413, `${stored.name}: ${meta.width}×${meta.height} pixels, more than the ${config.maxImagePixels.toLocaleString('en')} limit`);
+        // The size the header declares, before any pixel is decoded (a small file can declare gigapixels).
+        const size = await readImageSize(stored.path);
+        if (size && size.width * size.height > config.maxImagePixels) {
+          throw new HttpError(413, `${stored.name}: ${size.width}×${size.height} pixels, more than the ${config.maxImagePixels.toLocaleString('en')} limit`);
         }
         const picture = await readImage(stored.path).catch((error: unknown) => {
           throw new HttpError(415, `${stored.name}: ${(error instanceof Error ? error.message : String(error)).split(stored.path).join('').replace(/^:\s*/, '')}`);
