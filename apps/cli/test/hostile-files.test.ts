@@ -147,7 +147,7 @@ describe('hostile model and data files', () => {
     const wide = await editedCfg('wide.cfg', /filters=16\n(.*\n){3}/, 'filters=60000\nsize=3\nstride=1\npad=1\n');
     const wider = await readFile(wide, 'utf8');
     await writeFile(wide, wider.replace('filters=32', 'filters=60000'));
-    expectOneError(await run(['info', '--model', wide]), /^error: wide\.cfg:\d+: \[convolutional\] layer 4: the model needs \d+ parameters up to here .* more than the 268435456 allowed$/);
+    expectOneError(await run(['info', '--model', wide]), /^error: wide\.cfg:\d+: \[convolutional\] layer 4: the model needs \d+ parameters up to here .* more than the 67108864 allowed for seeded \(untrained\) weights; give the model's \.weights$/);
     const padding = await editedCfg('padding.cfg', 'pad=1', 'padding=5000');
     expectOneError(await run(['explain', IMAGE, '--model', padding, '--runtime', 'onnx', '--method', 'vanilla', '--out', at('out-padding')]), /^error: padding\.cfg:\d+: \[convolutional\] layer 0: 'padding=5000' must be in 0\.\.128$/);
     const anchors = await editedCfg('anchors.cfg', /anchors *= *(\d+)/, 'anchors=-$1');

@@ -63,7 +63,16 @@ describe('darknet .cfg options are bounded', () => {
     const started = performance.now();
     const error = loadError(huge);
     expect(performance.now() - started).toBeLessThan(200);
-    expect(error).toMatch(/^h\.cfg:\d+: \[convolutional\] layer 4: the model needs \d+ parameters up to here \(filters=60000, size=3, 60000 input channels\), more than the 268435456 allowed$/);
+    expect(error).toMatch(/^h\.cfg:\d+: \[convolutional\] layer 4: the model needs \d+ parameters up to here \(filters=60000, size=3, 60000 input channels\), more than the 67108864 allowed for seeded \(untrained\) weights; give the model's \.weights$/);
+  });
+
+  it('allows more parameters when they come from a .weights file, still within the model limit', () => {
+    // 5000x5000x3x3 = 225M parameters: too many to make up, few enough to read (the file is checked next).
+    const big = TINY.replace('filters=16', 'filters=5000').replace('filters=32', 'filters=5000');
+    expect(loadError(big)).toMatch(/more than the 67108864 allowed for seeded \(untrained\) weights/);
+    expect(loadError(big, new Uint8Array(20))).toMatch(/^h\.weights: expected \d+ bytes for h\.cfg/);
+    const huge = TINY.replace('filters=16', 'filters=60000').replace('filters=32', 'filters=60000');
+    expect(loadError(huge, new Uint8Array(20))).toMatch(/more than the 268435456 allowed$/);
   });
 
   it('refuses more layers than any real model has, before parsing them', () => {

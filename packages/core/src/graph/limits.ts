@@ -36,6 +36,11 @@ export const GRAPH_LIMITS = Object.freeze({
   nmsBeta: 16,
   /** Learnable parameters of the whole model: 2^28 floats are 1 GiB as float32. */
   parameters: 2 ** 28,
+  /**
+   * Parameters of darknet's seeded (untrained) weights, made up from a cfg alone: a few lines
+   * of cfg must not make gigabytes (yolov3 has 62M, yolov4 64M).
+   */
+  seededParameters: 2 ** 26,
   /** Height and width of any tensor at the model's input size. */
   tensorSize: 2 ** 20,
   /** Nodes of the graph (yolov3 has 107, yolov4 259): loading and every walk stay fast. */

@@ -19,17 +19,20 @@ export interface WeightsNames {
 const layerText = ({ layer }: DarknetConvShape, cfgName: string) => `layer 'conv_${layer.index}' ([convolutional] at ${cfgName}:${layer.line})`;
 
 /**
- * Refuse a cfg whose convs would hold more than GRAPH_LIMITS.parameters floats, before any
- * weights are allocated or read; names the conv where the total passes the limit.
+ * Refuse a cfg whose convs would hold more than `limit` floats (GRAPH_LIMITS.parameters, or
+ * seededParameters when the weights are to be made up), before any weights are allocated or
+ * read; names the conv where the total passes the limit.
  */
-export function checkParameterBudget(convs: DarknetConvShape[], cfgName: string): void {
+export function checkParameterBudget(convs: DarknetConvShape[], cfgName: string, seeded = false): void {
+  const limit = seeded ? GRAPH_LIMITS.seededParameters : GRAPH_LIMITS.parameters;
   let total = 0;
   for (const conv of convs) {
     total += convStoredFloats(conv);
-    if (!(total <= GRAPH_LIMITS.parameters)) {
+    if (!(total <= limit)) {
       const { layer, channels } = conv;
+      const allowed = seeded ? `the ${limit} allowed for seeded (untrained) weights; give the model's .weights` : `the ${limit} allowed`;
       throw new Error(
-        `${cfgName}:${layer.line}: [convolutional] layer ${layer.index}: the model needs ${total} parameters up to here (filters=${layer.filters}, size=${layer.size}, ${channels} input channels), more than the ${GRAPH_LIMITS.parameters} allowed`,
+        `${cfgName}:${layer.line}: [convolutional] layer ${layer.index}: the model needs ${total} parameters up to here (filters=${layer.filters}, size=${layer.size}, ${channels} input channels), more than ${allowed}`,
       );
     }
   }

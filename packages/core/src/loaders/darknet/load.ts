@@ -61,7 +61,7 @@ export function loadDarknet(o: LoadDarknetOptions): DarknetModel {
     throw new Error(`${o.classNamesName ?? cfgName}: ${o.classNames.length} class names given for a model with ${classes} classes`);
   }
   // Before any weights are allocated (seeded) or read: a huge cfg is refused with its line.
-  checkParameterBudget(convs, cfgName);
+  checkParameterBudget(convs, cfgName, !o.weights);
 
   let header: DarknetWeightsHeader | undefined;
   let convWeights: Array<{ weights: Float32Array; bias: Float32Array }>;
