@@ -197,7 +197,7 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     await page.getByTestId('detect-info').filter({ hasNotText: 'tfjs (cpu' }).waitFor({ timeout: 60_000 });
   });
 
-  it("computes in the browser too, and the browser's maps match the server's (cosine >= 0.999)", async () => {
+  it("computes in the browser too (WebGL, then wasm), and the browser's maps match the server's (cosine >= 0.999)", async () => {
     await useShapes();
     await page.getByTestId('where-compare').check();
     // Fewer IG steps and SmoothGrad samples: SwiftShader is a CPU pretending to be a GPU.
@@ -215,6 +215,19 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     console.log(`browser runtime: ${browserSide.split('\n').find((l) => l.includes('browser:'))}`);
     expect(await page.getByTestId('map-vanilla-server').innerText()).toMatch(/server: /);
     await page.screenshot({ path: screenshotPath('web-compare'), fullPage: true });
+
+    // The wasm backend too (what browsers without a usable GPU get).
+    await page.getByTestId('browser-backend').selectOption('wasm');
+    for (const m of ['integrated-gradients', 'guided', 'smoothgrad']) await page.getByTestId(`method-${m}`).uncheck();
+    await page.getByTestId('detection').nth(1).click();
+    await page.getByTestId('map-vanilla-browser').filter({ hasText: 'browser: tfjs (wasm on ' }).waitFor({ timeout: 60_000 });
+    for (const method of ['vanilla', 'visual-backprop']) {
+      await page.getByTestId(`cosine-${method}`).waitFor({ timeout: 60_000 });
+      const cosine = Number(await page.getByTestId(`cosine-${method}`).getAttribute('data-value'));
+      console.log(`browser (wasm) vs server cosine, ${method}: ${cosine}`);
+      expect(cosine, method).toBeGreaterThanOrEqual(0.999);
+    }
+    for (const m of METHOD_NAMES) await page.getByTestId(`method-${m}`).check();
   }, 150_000);
 
   it('had no CSP violation and no uncaught page error', () => {
