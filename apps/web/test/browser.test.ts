@@ -197,6 +197,32 @@ describe.skipIf(!chromium)('web page in Chromium', () => {
     await page.getByTestId('detect-info').filter({ hasNotText: 'tfjs (cpu' }).waitFor({ timeout: 60_000 });
   });
 
+  it('computes in this browser alone: a model picked there is loaded in the page and never uploaded', async () => {
+    await useShapes();
+    const uploads: string[] = [];
+    const listener = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'POST') uploads.push(r.url());
+    };
+    page.on('request', listener);
+    await page.getByTestId('where-browser').check();
+    await page.getByTestId('browser-backend').selectOption('wasm');
+    await page.getByTestId('model-upload').setInputFiles(fixture('keras/keras-tiny-yolo3-w2-c2.h5'));
+    await page.getByTestId('detect-info').filter({ hasText: 'browser: tfjs (wasm on ' }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('model-select').locator('option:checked').innerText()).toContain('keras-tiny-yolo3-w2-c2.h5 (in this browser)');
+    await page.getByTestId('raw-target').fill('raw:scale=1,anchor=0,y=2,x=3,channel=4');
+    for (const m of ['integrated-gradients', 'smoothgrad', 'guided']) await page.getByTestId(`method-${m}`).uncheck();
+    await page.getByTestId('explain').click();
+    await page.getByTestId('map-visual-backprop').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('map-vanilla').innerText()).toMatch(/browser: tfjs \(wasm on /);
+    page.off('request', listener);
+    expect(uploads).toEqual([]);
+    await page.screenshot({ path: screenshotPath('web-in-browser'), fullPage: true });
+    await page.getByTestId('raw-target').fill('');
+    for (const m of METHOD_NAMES) await page.getByTestId(`method-${m}`).check();
+    await page.getByTestId('browser-backend').selectOption('auto');
+    await page.getByTestId('where-server').check();
+  });
+
   it("computes in the browser too (WebGL, then wasm), and the browser's maps match the server's (cosine >= 0.999)", async () => {
     await useShapes();
     await page.getByTestId('where-compare').check();

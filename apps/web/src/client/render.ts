@@ -26,9 +26,12 @@ export function renderOverlay(raw: RawMap, letterbox: Letterbox, picture: Image8
   return explained ? drawDetections(blended, [asDetection(explained)]) : blended;
 }
 
+/** Boxes drawn with their labels; beyond these (an untrained model finds hundreds) they stay clickable, unlabelled. */
+const DRAWN_DETECTIONS = 30;
+
 export function renderDetectionsPicture(picture: Image8, detections: readonly DetectionJson[]): Image8 {
   const copy: Image8 = { ...picture, data: new Uint8ClampedArray(picture.data) };
-  return drawDetections(copy, detections.map(asDetection));
+  return drawDetections(copy, detections.slice(0, DRAWN_DETECTIONS).map(asDetection));
 }
 
 /** Photo with detections, then one tile per map, three to a row (as the CLI's panel). */
