@@ -1,7 +1,8 @@
 /**
  * The addon's backward and VisualBackProp (through createNativeModel) against the tfjs runtime
- * on a small graph with every node kind; the tape is built from core's float64 reference
- * forward (helpers/reference-tape.ts).
+ * on a small graph with every YOLOv3 node kind, and on one with the YOLOv4 family's blocks
+ * (grouped and depthwise convs, slices, mish, swish); the tape is built from core's float64
+ * reference forward (helpers/reference-tape.ts).
  */
 import { createSeededRandom, type Graph, type TensorData } from '@yolo-saliency/core';
 import { planVisualBackProp } from '@yolo-saliency/core/runtime';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { everyKindModel } from '../../runtime-tfjs/test/helpers/every-kind-model.js';
 import { createNativeModel, type NativeModel } from '../src/native-model.js';
 import { nchwToNhwc, nhwcToNchw, referenceTape } from './helpers/reference-tape.js';
+import { yolov4BlocksModel } from './helpers/yolov4-blocks-model.js';
 
 function randomTensor(dims: number[], seed: number, uniform = false): TensorData {
   const rng = createSeededRandom(seed);
@@ -127,5 +129,56 @@ describe('native backward and VisualBackProp equal the tfjs runtime', () => {
     if (node.kind !== 'conv') throw new Error('c2 is a conv');
     const broken = { ...graph, nodes: graph.nodes.map((n, i) => (i === c2 ? { ...node, weights: node.weights.subarray(1) } : n)) };
     expect(() => createNativeModel(loadNativeAddon(), broken, { device: 'cpu' })).toThrow(/^createModel: layer 'c2' has \d+ weights, expected \d+ \(OIHW 6x4x3x3\)$/);
+  });
+});
+
+describe('native backward and VisualBackProp equal the tfjs runtime on the YOLOv4 blocks', () => {
+  const graph: Graph = yolov4BlocksModel(5);
+  const batch = 2;
+  const input = randomTensor([batch, 16, 16, 3], 12, true);
+  const plan = planVisualBackProp(graph);
+  const { tape, heads } = referenceTape(graph, input, { plan });
+  const headGrads = heads.map((h, k) => randomTensor([h.dims[0], h.dims[2], h.dims[3], h.dims[1]], 200 + k));
+  let model: NativeModel;
+  let tfjs: Awaited<ReturnType<ReturnType<typeof createTfjsRuntime>['load']>>;
+  let tfjsTape: Awaited<ReturnType<typeof tfjs.forward>>['tape'];
+
+  beforeAll(async () => {
+    model = createNativeModel(loadNativeAddon(), graph, { device: 'cpu', threads: 2 });
+    tfjs = await createTfjsRuntime().load(graph, { backend: 'cpu' });
+    tfjsTape = (await tfjs.forward(input, { gradients: true, visualBackProp: true })).tape;
+  });
+
+  afterAll(() => {
+    tfjsTape?.dispose();
+    tfjs?.dispose();
+    model?.dispose();
+  });
+
+  it('the tape holds the mish/swish inputs the backward reads', () => {
+    const mish = graph.nodes.findIndex((n) => n.name === 'a1');
+    expect(tape.nodes[mish]?.input).toBeInstanceOf(Float32Array);
+    expect(tape.nodes[mish]?.signs).toBeUndefined();
+  });
+
+  for (const rule of ['plain', 'guided'] as const) {
+    for (const stopAt of [undefined, 'split', 'dw1', 'a1'] as const) {
+      it(`${rule} gradient at ${stopAt ?? 'the input'}: cosine >= 0.9999, small max error`, async () => {
+        const ours = await model.backward(tape, headGrads, { rule, layout: 'nhwc', ...(stopAt ? { stopAt } : {}) });
+        const theirs = await tfjs.backward(tfjsTape!, headGrads, { rule, ...(stopAt ? { stopAt } : {}) });
+        expect(theirs.dims).toEqual(ours.dims);
+        expect(maxAbs(theirs.data)).toBeGreaterThan(0);
+        expect(cosine(ours.data, theirs.data)).toBeGreaterThanOrEqual(0.9999);
+        expect(maxAbsDiff(ours.data, theirs.data)).toBeLessThanOrEqual(1e-4 * maxAbs(theirs.data));
+      });
+    }
+  }
+
+  it('VisualBackProp (slices send the mask unchanged, grouped convs the ones-transposed conv) equals the tfjs runtime', async () => {
+    const ours = await model.visualBackProp(plan, tape);
+    const theirs = await tfjs.visualBackProp(tfjsTape!);
+    expect(ours.dims).toEqual([batch, 16, 16]);
+    expect(cosine(ours.data, theirs.data)).toBeGreaterThanOrEqual(0.9999);
+    expect(maxAbsDiff(ours.data, theirs.data)).toBeLessThan(1e-4);
   });
 });

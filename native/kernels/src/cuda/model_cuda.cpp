@@ -1,8 +1,9 @@
 // The CUDA Model: the graph walk (src/walk) on device buffers and one stream. Weights are
 // prepared on the device once, at creation (each group's W^T; depthwise convs as they are);
 // each call uploads the tape entries it reads and the head gradients, queues every kernel on
-// the stream, and waits once, at the end (finish), where a bad maxpool index flagged by the scatter kernel is reported. Validation is
-// shared with the CPU (common/graph_check), so errors read the same.
+// the stream, and waits once, at the end (finish), where a bad maxpool index flagged by the
+// scatter kernel is reported. Validation is shared with the CPU (common/graph_check), so
+// errors read the same.
 #include <cuda_runtime.h>
 
 #include <algorithm>
