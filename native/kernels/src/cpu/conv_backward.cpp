@@ -10,10 +10,11 @@
 // tile, then col2im of that tile straight into dx while it is hot in cache.
 //
 // No two tasks that run at the same time write the same dx element: different groups and
-// blocks own different channels, and bands run in two phases (even, then odd) with bands at
-// least as tall as the rows two neighbouring windows share. The order in which contributions
-// reach each dx element is therefore fixed (phase, then tap (ky, kx), then oy) whatever the
-// number of threads: results are deterministic.
+// blocks own different channels, and where windows overlap (kh > stride) bands run in two
+// phases (even, then odd) with bands at least as tall as the rows two neighbouring windows
+// share; otherwise no two bands share a dx row and all run in one phase. The order in which
+// contributions reach each dx element is therefore fixed (phase, then tap (ky, kx), then oy)
+// whatever the number of threads: results are deterministic.
 //
 // Blocking (BLIS-style): A is packed once per model into MR-row panels, B per band into
 // NR-column panels; the KC loop over O keeps an A block in L2 and a B micro-panel in L1.
@@ -215,6 +216,9 @@ void convBackwardData(Exec exec, const PackedConvWeights& weights, int n, const 
   static std::atomic<std::uint64_t> calls{0};
   const std::uint64_t call = ++calls;
 
+  // Neighbouring bands share input rows only when windows overlap (kh > stride): then even
+  // bands run before odd ones; otherwise every band at once (one parallel region, not two).
+  const int phases = g.kh > g.stride ? 2 : 1;
   const bool overwrite = !accumulate && isPointwise(g);
   if (!accumulate && !overwrite) {
     pool.parallelRange(std::int64_t(n) * g.c, 8, [&](std::int64_t b, std::int64_t e) {
@@ -225,12 +229,12 @@ void convBackwardData(Exec exec, const PackedConvWeights& weights, int n, const 
   for (int image = 0; image < n; ++image) {
     const float* dyImage = dy + image * outImage;
     float* dxImage = dx + image * inImage;
-    for (int phase = 0; phase < 2; ++phase) {
-      const int bandsInPhase = (bands.count - phase + 1) / 2;
+    for (int phase = 0; phase < phases; ++phase) {
+      const int bandsInPhase = (bands.count - phase + phases - 1) / phases;
       const std::int64_t perGroup = std::int64_t(bandsInPhase) * p.blocks;
       pool.parallelFor(perGroup * g.groups, [&](std::int64_t task) {
         const int group = int(task / perGroup);
-        const int band = phase + 2 * int((task % perGroup) / p.blocks);
+        const int band = phase + phases * int((task % perGroup) / p.blocks);
         const int block = int(task % p.blocks);
         const int firstRow = band * bands.rows;
         const int rows = std::min(bands.rows, g.oh - firstRow);
