@@ -1,4 +1,5 @@
 /** `yolo-saliency train` end to end: the backend is chosen by the trainer (the tfjs runtime's own selection). */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,22 @@ describe('yolo-saliency train', () => {
     const r = await runCli(['train', '--cfg', CFG, '--out', out, '--steps', '1', '--backend', 'tensorflow']);
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toEqual(["error: tfjs runtime: backend 'tensorflow' is not available: @tensorflow/tfjs-node is not installed"]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a FIFO or a device as the cfg or the initial weights at once, naming it (it used to block or read for ever)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ys-train-'));
+    const fifo = join(dir, 'pipe.cfg');
+    execFileSync('mkfifo', [fifo]);
+    const out = join(dir, 'x.weights');
+    const started = Date.now();
+    const r = await runCli(['train', '--cfg', fifo, '--out', out, '--steps', '1']);
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^error: ${fifo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*(FIFO|pipe)`))]);
+    const init = await runCli(['train', '--cfg', CFG, '--init', '/dev/zero', '--out', out, '--steps', '1']);
+    expect(init.code).toBe(1);
+    expect(lines(init.stderr)).toEqual([expect.stringMatching(/^error: \/dev\/zero: .*(device|regular file)/)]);
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(existsSync(out)).toBe(false);
   });
 });

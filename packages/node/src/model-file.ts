@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { loadDarknet, loadKeras, parseNames } from '@yolo-saliency/core/loaders';
+import { assumedAnchorsWarning, loadDarknet, loadKeras, parseNames } from '@yolo-saliency/core/loaders';
 import { GRAPH_METADATA_KEY, importOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core/onnx';
 import type { Graph } from '@yolo-saliency/core';
 import { fileError, messageOf, withFileName } from './file-errors.js';
@@ -96,6 +96,8 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
       throw withFileName(error, path);
     }
     weightsSource = 'file';
+    // Keras files never carry anchors: without --anchors keras-yolo3's were assumed, as for a foreign ONNX file.
+    if (!options.anchors) warnings.push(`${basename(path)}: ${assumedAnchorsWarning(graph)}`);
   }
   if (options.anchors && format !== 'darknet' && options.anchors.length !== graph.heads.length) {
     throw fileError(path, `${options.anchors.length} groups of anchors given for a model with ${graph.heads.length} heads`);

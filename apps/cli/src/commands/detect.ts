@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { decodeDetections, DEFAULT_IOU_THRESHOLD, DEFAULT_SCORE_THRESHOLD } from '@yolo-saliency/core';
-import { writeFileAtomic, writeImage } from '@yolo-saliency/node';
+import { fileError, messageOf, writeFileAtomic, writeImage } from '@yolo-saliency/node';
 import { UsageError, wantsStack } from '../cli-errors.js';
 import type { Command } from '../command.js';
 import { eachImage, type ImageFailure } from '../each-image.js';
@@ -71,13 +71,23 @@ export const detectCommand: Command = {
         progress.update(k);
         const prepared = await readImageInput(path, choice.inputSize, { ...read, stem: images[k].stem });
         const { heads } = await model.forward(prepared.input);
-        const detections = decodeDetections(model.graph, heads, { scoreThreshold, iouThreshold });
+        let detections;
+        try {
+          detections = decodeDetections(model.graph, heads, { scoreThreshold, iouThreshold });
+        } catch (error) {
+          // Non-finite heads are the model's fault, not the image's: name the model file.
+          throw fileError(choice.modelPath, messageOf(error), error);
+        }
         const boxes = detections.map((d) => detectionJson(d, imageBox(d, prepared)));
         const picturePath = await outputs.write(join(out, `${prepared.stem}.detections.png`), (p) => writeImage(p, renderDetections(prepared, detections)));
         const record = { image: path, width: prepared.picture.width, height: prepared.picture.height, detections: boxes };
-        const boxesPath = await outputs.write(join(out, `${prepared.stem}.detections.json`), (p) =>
-          writeFileAtomic(p, new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n')),
-        );
+        const boxesPath = await outputs.write(join(out, `${prepared.stem}.detections.json`), async (p) => {
+          try {
+            await writeFileAtomic(p, new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n'));
+          } catch (error) {
+            throw fileError(p, `cannot write: ${messageOf(error)}`, error);
+          }
+        });
         return { ...record, picture: picturePath, boxes: boxesPath };
       });
     } finally {

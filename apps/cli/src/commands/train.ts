@@ -4,9 +4,8 @@
  * written atomically, so an interrupted run leaves the last complete checkpoint, never a
  * half-written file.
  */
-import { readFile } from 'node:fs/promises';
 import { darknetConvShapes, parseDarknetCfg, readDarknetWeights, type DarknetConvParams } from '@yolo-saliency/core/loaders';
-import { fileError, messageOf, writeFileAtomic } from '@yolo-saliency/node';
+import { fileError, messageOf, readInputFile, writeFileAtomic } from '@yolo-saliency/node';
 import { darknetWeightsBytes, trainDetector, type StepReport } from '@yolo-saliency/train';
 import type { Command } from '../command.js';
 import { UsageError } from '../cli-errors.js';
@@ -59,12 +58,8 @@ export const trainCommand: Command = {
     await prepareOutputFile(out);
     await prepareOutputFile(`${out}.train.json`);
 
-    let text: string;
-    try {
-      text = await readFile(cfgPath, 'utf8');
-    } catch (error) {
-      throw fileError(cfgPath, `cannot read the cfg: ${messageOf(error)}`, error);
-    }
+    // readInputFile: regular files only (a FIFO or /dev/zero would block or read for ever), size-limited, one-line errors.
+    const text = new TextDecoder().decode(await readInputFile(cfgPath, 'cfg'));
     let cfg;
     try {
       cfg = parseDarknetCfg(text, cfgPath);
@@ -74,12 +69,7 @@ export const trainCommand: Command = {
     let initialParams: DarknetConvParams[] | undefined;
     const init = args.string('init');
     if (init) {
-      let bytes: Uint8Array;
-      try {
-        bytes = await readFile(init);
-      } catch (error) {
-        throw fileError(init, `cannot read the initial weights: ${messageOf(error)}`, error);
-      }
+      const bytes = await readInputFile(init, 'weights');
       try {
         initialParams = readDarknetWeights(bytes, darknetConvShapes(cfg), { weightsName: init, cfgName: cfgPath }).params;
       } catch (error) {
