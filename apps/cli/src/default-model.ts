@@ -1,21 +1,10 @@
 /**
- * The bundled default model: a trained detector for the four synthetic shapes (circle, square,
- * triangle, cross): darknet's yolov3-tiny layout narrowed to 128x128 (fixtures/shapes/), with
- * weights from `pnpm train` on @yolo-saliency/synthetic images. It finds real objects, so every
- * command explains real detections out of the box. A photo model (yolov3-tiny with COCO names)
- * is bundled too, but only with seeded weights: pass it with --model.
+ * The bundled models the CLI falls back to, from the one list every app reads
+ * (@yolo-saliency/node's bundled-models.ts): Yolo-Fastest-1.1-xl, a real trained COCO
+ * detector, by default; the synthetic shapes detector where the data is synthetic shapes
+ * (evaluate-detector).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** The repository's fixtures folder, found from this file (src/ or dist/ alike). */
-const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
-
-export const DEFAULT_MODEL = {
-  cfg: `${FIXTURES}shapes/shapes-yolov3-tiny.cfg`,
-  weights: `${FIXTURES}shapes/shapes-yolov3-tiny.weights`,
-  names: `${FIXTURES}shapes/shapes.names`,
-};
+import { bundledImage, bundledModel, DEFAULT_IMAGE_ID, DEFAULT_MODEL_ID, missingBundledFiles } from '@yolo-saliency/node';
 
 export interface DefaultModelPaths {
   model: string;
@@ -25,21 +14,22 @@ export interface DefaultModelPaths {
 
 /**
  * The bundled model's files; `weights` (the user's --weights) replaces the bundled weights.
- * Missing files are one line that says how to get them: the weights are written by training,
- * so a checkout without them is the likely case.
+ * Missing files are one line that says which and what to do.
  */
-export function defaultModelPaths(weights?: string): DefaultModelPaths {
-  if (!existsSync(DEFAULT_MODEL.cfg)) {
-    throw new Error(`${DEFAULT_MODEL.cfg}: the bundled default model is missing; pass --model`);
+export function defaultModelPaths(weights?: string, id: string = DEFAULT_MODEL_ID): DefaultModelPaths {
+  const model = bundledModel(id);
+  if (!model) throw new Error(`the bundled model '${id}' does not exist`);
+  const { files } = model;
+  const missing = missingBundledFiles({ ...model, files: { ...files, weights: weights ? undefined : files.weights } });
+  if (missing.length) {
+    const hint = id === 'shapes' && missing.includes(files.weights!) ? 'run `pnpm train` to make them, or pass --model' : 'pass --model';
+    throw new Error(`${missing[0]}: the bundled model's file is missing (${model.title}); ${hint}`);
   }
-  if (weights === undefined && !existsSync(DEFAULT_MODEL.weights)) {
-    throw new Error(`${DEFAULT_MODEL.weights}: the bundled default model's trained weights are missing; run \`pnpm train\` to make them, or pass --model`);
-  }
-  return { model: DEFAULT_MODEL.cfg, weights: weights ?? DEFAULT_MODEL.weights, names: DEFAULT_MODEL.names };
+  return { model: files.model, weights: weights ?? files.weights!, names: files.names! };
 }
 
-/** The image the bundled model is shown on: a held-out synthetic image (fixtures/README.md). */
-export const DEFAULT_IMAGE = `${FIXTURES}images/shapes.png`;
+/** The image the default model is shown on: dog.jpg. */
+export const DEFAULT_IMAGE = bundledImage(DEFAULT_IMAGE_ID)!.path;
 
 /** The bundled photo, the input for models given with --model. */
-export const PHOTO_IMAGE = `${FIXTURES}images/dog.jpg`;
+export const PHOTO_IMAGE = bundledImage('dog')!.path;

@@ -12,9 +12,9 @@ import { UsageError } from './cli-errors.js';
 import { defaultModelPaths } from './default-model.js';
 
 export const MODEL_OPTIONS: Record<string, OptionSpec> = {
-  model: { type: 'string', value: 'M', description: 'model: darknet .cfg, Keras .h5 or .keras, or .onnx (default: bundled shapes detector, trained: fixtures/shapes/)' },
+  model: { type: 'string', value: 'M', description: 'model: darknet .cfg, Keras .h5 or .keras, or .onnx (default: the bundled Yolo-Fastest-1.1-xl, trained on COCO: fixtures/yolo-fastest/)' },
   weights: { type: 'string', value: 'W', description: "darknet .weights for --model's .cfg (without: seeded, untrained weights); without --model: in place of the bundled detector's weights" },
-  names: { type: 'string', value: 'N', description: 'class names file, one per line (default with the bundled model: fixtures/shapes/shapes.names)' },
+  names: { type: 'string', value: 'N', description: 'class names file, one per line (default with the bundled model: fixtures/darknet/coco.names)' },
   anchors: { type: 'string', value: 'A', description: "anchors of a Keras or foreign ONNX model, which carry none: 'w,h w,h ...; w,h ...', one group per head in output order (default: keras-yolo3's)" },
   'input-size': { type: 'string', value: 'N', description: `network input size N x N (a multiple of the model's largest stride; at most ${BOUNDS.inputSize}, and within --max-memory)` },
 };
@@ -34,13 +34,16 @@ export interface ModelChoice {
   inputSizeGiven: boolean;
 }
 
-/** Load the model file named by --model (or the default) and settle the input size. */
-export async function chooseModel(args: ParsedArgs, command: string): Promise<ModelChoice> {
+/**
+ * Load the model file named by --model (or the bundled default, `defaultModel` an id of
+ * @yolo-saliency/node's bundled models) and settle the input size.
+ */
+export async function chooseModel(args: ParsedArgs, command: string, defaultModel?: string): Promise<ModelChoice> {
   const size = args.number('input-size', { integer: true, min: 1, max: BOUNDS.inputSize });
   const given = args.string('model');
   const weights = args.string('weights');
   // Without --model, --weights are for the bundled cfg (e.g. a training checkpoint).
-  const defaults = given ? undefined : defaultModelPaths(weights);
+  const defaults = given ? undefined : defaultModelPaths(weights, defaultModel);
   const modelPath = given ?? defaults!.model;
   const modelFile = await loadModelFile(modelPath, {
     weights: weights ?? defaults?.weights,

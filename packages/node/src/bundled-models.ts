@@ -41,6 +41,28 @@ export interface BundledImage {
 
 export const BUNDLED_MODELS: readonly BundledModel[] = [
   {
+    id: 'yolo-fastest-xl',
+    title: 'Yolo-Fastest-1.1-xl (COCO, 80 classes, 320 px, trained)',
+    files: {
+      model: `${FIXTURES}yolo-fastest/yolo-fastest-1.1-xl.cfg`,
+      weights: `${FIXTURES}yolo-fastest/yolo-fastest-1.1-xl.weights`,
+      names: `${FIXTURES}darknet/coco.names`,
+    },
+    trained: true,
+    image: 'dog',
+  },
+  {
+    id: 'yolo-fastest',
+    title: 'Yolo-Fastest-1.1 (COCO, 80 classes, 320 px, trained; the small variant)',
+    files: {
+      model: `${FIXTURES}yolo-fastest/yolo-fastest-1.1.cfg`,
+      weights: `${FIXTURES}yolo-fastest/yolo-fastest-1.1.weights`,
+      names: `${FIXTURES}darknet/coco.names`,
+    },
+    trained: true,
+    image: 'dog',
+  },
+  {
     id: 'shapes',
     title: 'shapes detector (yolov3-tiny narrowed, 128 px, trained on synthetic shapes)',
     files: {
@@ -68,11 +90,14 @@ export const BUNDLED_IMAGES: readonly BundledImage[] = [
   { id: 'person', title: 'person.jpg', path: `${FIXTURES}images/person.jpg` },
 ];
 
-/** The model an app opens on. */
-export const DEFAULT_MODEL_ID = 'shapes';
+/** The model an app opens on: a real trained COCO detector. */
+export const DEFAULT_MODEL_ID = 'yolo-fastest-xl';
 
 /** The image an app opens on (the default model's own). */
-export const DEFAULT_IMAGE_ID = 'shapes';
+export const DEFAULT_IMAGE_ID = 'dog';
+
+/** The synthetic shapes detector: the default where the data is synthetic shapes (evaluate-detector). */
+export const SHAPES_MODEL_ID = 'shapes';
 
 export function bundledModel(id: string): BundledModel | undefined {
   return BUNDLED_MODELS.find((m) => m.id === id);

@@ -14,6 +14,7 @@ import { BOUNDS, range } from '../bounds.js';
 import { generatedDataset, HELD_OUT_SEED, readDatasetFolder, type DetectionDataset } from '../detection-dataset.js';
 import { modelJson, round, runtimeJson } from '../json-summary.js';
 import { checkImageFits, formatBytes, IMAGE_BYTES_PER_PIXEL, MEMORY_OPTIONS, MemoryBudget } from '../memory-budget.js';
+import { SHAPES_MODEL_ID } from '@yolo-saliency/node';
 import { chooseModel, MODEL_OPTIONS, RUNTIME_OPTIONS, warnIfUntrained } from '../model-options.js';
 import { loadModelRun } from '../model-run.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -31,6 +32,8 @@ export const evaluateDetectorCommand: Command = {
     usage: 'evaluate-detector [--model M] (--dataset DIR | --count N [--seed S] [--size PX]) [--iou T] [--score-threshold T] [--runtime R] [--json]',
     options: {
       ...MODEL_OPTIONS,
+      model: { ...MODEL_OPTIONS.model, description: 'model: darknet .cfg, Keras .h5 or .keras, or .onnx (default: the bundled shapes detector, trained on synthetic shapes: fixtures/shapes/)' },
+      names: { ...MODEL_OPTIONS.names, description: 'class names file, one per line (default with the bundled shapes detector: fixtures/shapes/shapes.names)' },
       dataset: { type: 'string', value: 'DIR', description: 'a folder written by generate-dataset (DIR/labels.json, DIR/images/)' },
       count: { type: 'string', value: 'N', description: `or: generate N held-out synthetic images in memory (${range(BOUNDS.count)})` },
       seed: { type: 'string', value: 'S', description: `seed of the generated images (default ${HELD_OUT_SEED}, apart from training seeds 0, 1, ...)` },
@@ -59,7 +62,8 @@ export const evaluateDetectorCommand: Command = {
     if (iouThreshold === 0) throw new UsageError('--iou must be above 0', 'evaluate-detector');
     const scoreThreshold = args.number('score-threshold', { min: 0, max: 1 }) ?? EVAL_SCORE_THRESHOLD;
     const json = args.flag('json');
-    const choice = await chooseModel(args, 'evaluate-detector');
+    // The data is synthetic shapes: the bundled shapes detector is the default here.
+    const choice = await chooseModel(args, 'evaluate-detector', SHAPES_MODEL_ID);
     checkClasses(dataset, choice.modelFile.graph.classNames, choice.modelPath);
     const { model, info, plan } = await loadModelRun({ choice, runtime: runtimeChoice, budget, batch: BATCH, batchGiven: false, gradients: false, command: 'evaluate-detector' });
     warnIfUntrained(choice, json);
