@@ -63,6 +63,29 @@ describe('parseTarget', () => {
   });
 });
 
+describe('parseTarget on hostile specs (found by the fuzz suite, test/fuzz)', () => {
+  const messageOf = (spec: string) => {
+    try {
+      parseTarget(spec);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`'${spec}' parsed`);
+  };
+  it('escapes control characters and line breaks in what it quotes', () => {
+    const message = messageOf('class:\x1b[31mred/objectness\r+top/size');
+    expect(message).not.toMatch(/[\x00-\x1f\x7f]/);
+    expect(message).toContain('\\x1b[31mred');
+    expect(message).toContain("unknown quantity 'size'");
+    expect(messageOf('a\u2028b')).toBe("target 'a\\u2028b': 'a\\u2028b' is not a target; use top, det:K, class:NAME (each optionally /QUANTITY) or raw:scale=S,anchor=A,y=Y,x=X,channel=C");
+  });
+
+  it('quotes at most a few hundred characters of a huge spec (it echoed 300,000)', () => {
+    expect(messageOf(`top/${'x'.repeat(100_000)}`).length).toBeLessThan(400);
+    expect(messageOf(`${'top+'.repeat(50_000)}+`).length).toBeLessThan(400);
+  });
+});
+
 describe('resolveTarget', () => {
   const graph = smallGraph();
   /** Heads with one 'traffic light' at head 0 (1,0) anchor 1 and a weaker 'person' at head 1. */
@@ -98,6 +121,8 @@ describe('resolveTarget', () => {
     );
     expect(() => resolveTarget('det:2', graph, heads)).toThrow("target 'det:2' asks for detection 2, but only 2 detection(s) scored above 0.25");
     expect(() => resolveTarget('class:dog', graph, heads)).toThrow("target 'class:dog': the model has no class 'dog' (classes: person, traffic light)");
+    // The name comes from the user or a web request: escaped (found by the fuzz suite, test/fuzz).
+    expect(() => resolveTarget('class:\x1b]0;title\x07', graph, heads)).toThrow("target 'class:\\x1b]0;title\\x07': the model has no class '\\x1b]0;title\\x07'");
     expect(() => resolveTarget('class:person', graph, heads, { scoreThreshold: 0.8 })).toThrow("no 'person' detection above score 0.8 to explain");
   });
 

@@ -1,11 +1,17 @@
 /**
  * The `--target` grammar (see types.ts): TERM ('+' TERM)*, TERM = raw:... | DETECTION[/QUANTITY].
- * Errors quote the whole spec and the part that is wrong.
+ * Errors quote the whole spec and the part that is wrong, escaped and cut (`printable`): a spec
+ * can come from a web request, and must neither break the one-line message nor reach a
+ * terminal's control sequences.
  */
+import { printable } from '../util/printable.js';
 import type { DetectionSelector, Quantity, TargetSpec, TargetTerm } from './types.js';
 
 export const QUANTITIES: readonly Quantity[] = ['score', 'objectness', 'class', 'logit', 'x', 'y', 'w', 'h'];
 const RAW_KEYS = ['scale', 'anchor', 'y', 'x', 'channel'] as const;
+/** The spec as quoted in messages, and a part of it. */
+const quoteSpec = (spec: string) => printable(spec, 120);
+const quote = (part: string) => printable(part, 60);
 type RawKey = (typeof RAW_KEYS)[number];
 
 export function parseTarget(spec: string): TargetSpec {
@@ -13,7 +19,7 @@ export function parseTarget(spec: string): TargetSpec {
   if (trimmed === '') throw new Error("empty target; use e.g. 'top', 'det:1/objectness', 'class:dog/score' or 'raw:scale=0,anchor=0,y=0,x=0,channel=4'");
   const terms = trimmed.split('+').map((part) => {
     const term = part.trim();
-    if (term === '') throw new Error(`target '${spec}': empty term around '+'`);
+    if (term === '') throw new Error(`target '${quoteSpec(spec)}': empty term around '+'`);
     return parseTerm(term, spec);
   });
   return { terms };
@@ -27,7 +33,7 @@ function parseTerm(term: string, spec: string): TargetTerm {
   if (slash >= 0) {
     const q = term.slice(slash + 1).trim();
     if (!(QUANTITIES as readonly string[]).includes(q)) {
-      throw new Error(`target '${spec}': unknown quantity '${q}' in '${term}'; use one of ${QUANTITIES.join(', ')}`);
+      throw new Error(`target '${quoteSpec(spec)}': unknown quantity '${quote(q)}' in '${quote(term)}'; use one of ${QUANTITIES.join(', ')}`);
     }
     quantity = q as Quantity;
   }
@@ -38,15 +44,15 @@ function parseSelector(text: string, term: string, spec: string): DetectionSelec
   if (text === 'top') return { kind: 'top' };
   if (text.startsWith('det:')) {
     const k = text.slice(4).trim();
-    if (!/^\d+$/.test(k)) throw new Error(`target '${spec}': '${k}' in '${term}' is not a detection index (a whole number, 0 = the best)`);
+    if (!/^\d+$/.test(k)) throw new Error(`target '${quoteSpec(spec)}': '${quote(k)}' in '${quote(term)}' is not a detection index (a whole number, 0 = the best)`);
     return { kind: 'det', index: Number(k) };
   }
   if (text.startsWith('class:')) {
     const name = text.slice(6).trim();
-    if (name === '') throw new Error(`target '${spec}': '${term}' names no class`);
+    if (name === '') throw new Error(`target '${quoteSpec(spec)}': '${quote(term)}' names no class`);
     return { kind: 'class', name };
   }
-  throw new Error(`target '${spec}': '${text}' is not a target; use top, det:K, class:NAME (each optionally /QUANTITY) or raw:scale=S,anchor=A,y=Y,x=X,channel=C`);
+  throw new Error(`target '${quoteSpec(spec)}': '${quote(text)}' is not a target; use top, det:K, class:NAME (each optionally /QUANTITY) or raw:scale=S,anchor=A,y=Y,x=X,channel=C`);
 }
 
 function parseRaw(term: string, spec: string): TargetTerm {
@@ -56,14 +62,14 @@ function parseRaw(term: string, spec: string): TargetTerm {
     const key = (eq >= 0 ? pair.slice(0, eq) : pair).trim();
     const value = eq >= 0 ? pair.slice(eq + 1).trim() : '';
     if (!(RAW_KEYS as readonly string[]).includes(key)) {
-      throw new Error(`target '${spec}': unknown raw key '${pair.trim()}'; a raw target needs ${RAW_KEYS.map((k) => `${k}=N`).join(',')}`);
+      throw new Error(`target '${quoteSpec(spec)}': unknown raw key '${quote(pair.trim())}'; a raw target needs ${RAW_KEYS.map((k) => `${k}=N`).join(',')}`);
     }
-    if (values[key as RawKey] !== undefined) throw new Error(`target '${spec}': '${key}' given twice in '${term}'`);
-    if (!/^\d+$/.test(value)) throw new Error(`target '${spec}': '${pair.trim()}' needs a whole number >= 0`);
+    if (values[key as RawKey] !== undefined) throw new Error(`target '${quoteSpec(spec)}': '${key}' given twice in '${quote(term)}'`);
+    if (!/^\d+$/.test(value)) throw new Error(`target '${quoteSpec(spec)}': '${quote(pair.trim())}' needs a whole number >= 0`);
     values[key as RawKey] = Number(value);
   }
   const missing = RAW_KEYS.filter((k) => values[k] === undefined);
-  if (missing.length > 0) throw new Error(`target '${spec}': '${term}' is missing ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`target '${quoteSpec(spec)}': '${quote(term)}' is missing ${missing.join(', ')}`);
   const { scale, anchor, y, x, channel } = values as Record<RawKey, number>;
   return { kind: 'raw', scale, anchor, y, x, channel };
 }

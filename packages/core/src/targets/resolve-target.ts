@@ -10,6 +10,7 @@ import type { HeadGeometry } from '../decode/head-geometry.js';
 import type { Detection } from '../decode/types.js';
 import type { Graph } from '../graph/types.js';
 import type { TensorData } from '../runtime/types.js';
+import { printable } from '../util/printable.js';
 import { formatTarget, parseTarget } from './parse-target.js';
 import type { DetectionSelector, ResolvedTerm, TargetSpec, TargetTerm } from './types.js';
 
@@ -73,7 +74,8 @@ function findClass(name: string, graph: Graph): number {
   if (index < 0) index = graph.classNames.findIndex((c) => c.toLowerCase() === name.toLowerCase());
   if (index < 0) {
     const shown = graph.classNames.slice(0, 12).join(', ') + (graph.classNames.length > 12 ? ', ...' : '');
-    throw new Error(`target 'class:${name}': the model has no class '${name}' (classes: ${shown})`);
+    const quoted = printable(name, 60); // the name comes from the user (or a web request)
+    throw new Error(`target 'class:${quoted}': the model has no class '${quoted}' (classes: ${shown})`);
   }
   return index;
 }
