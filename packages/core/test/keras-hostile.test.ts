@@ -69,6 +69,69 @@ describe('Keras configs with absurd numbers', () => {
   });
 });
 
+describe('Keras configs with odd structure (found by the fuzz suite, test/fuzz)', () => {
+  /** The fixture's .keras archive with its config.json edited. */
+  const archiveWith = (edit: (config: { config: { layers: Array<Record<string, unknown>>; output_layers: unknown[][] } }) => void, text?: (json: string) => string) => {
+    const entries = unzipSync(bytesOf('keras-tiny-yolo3-w2-c2.keras'));
+    const config = JSON.parse(new TextDecoder().decode(entries['config.json']));
+    edit(config);
+    const json = JSON.stringify(config);
+    return zipSync({ ...entries, 'config.json': strToU8(text ? text(json) : json) }, { level: 1 });
+  };
+  const tensor = (name: string) => ({ class_name: '__keras_tensor__', config: { keras_history: [name, 0, 0] } });
+  const failure = (bytes: Uint8Array) => loadKeras(bytes, 'odd.keras').then(() => 'loaded', (e: Error) => e);
+
+  it('an Add or Concatenate layer without inputs is refused by name (was: Cannot read properties of undefined)', async () => {
+    const bytes = archiveWith((c) => {
+      const add = c.config.layers.find((l) => l.class_name === 'Concatenate')!;
+      add.class_name = 'Add';
+      add.inbound_nodes = null;
+    });
+    const error = await failure(bytes);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('Error');
+    expect((error as Error).message).toMatch(/^odd\.keras: layer '\w+' \(Add\): has no inputs$/);
+  });
+
+  it('config values that are not text are quoted as JSON, never [object Object]', async () => {
+    const bytes = archiveWith((c) => {
+      const conv = c.config.layers.find((l) => l.class_name === 'Conv2D')!;
+      (conv.config as Record<string, unknown>).data_format = { class_name: '__keras_tensor__' };
+    });
+    const message = ((await failure(bytes)) as Error).message;
+    expect(message).toMatch(/data_format '\{"class_name":"__keras_tensor__"\}' is not supported/);
+    expect(message).not.toMatch(/object Object/);
+    const unnamed = archiveWith((c) => {
+      c.config.layers[3].name = { a: 1 };
+      (c.config.layers[3].config as Record<string, unknown>).name = { a: 1 };
+    });
+    expect(((await failure(unnamed)) as Error).message).toBe('odd.keras: layer #3 in the model config has no name ({"a":1})');
+  });
+
+  it('a chain of 19000 layers loads (walked without recursion); a config of more layers than the graph limit is refused before any walk', async () => {
+    const chain = (n: number) =>
+      archiveWith((c) => {
+        let previous = String(c.config.output_layers[0][0]);
+        for (let k = 0; k < n; k++) {
+          const name = `chain_${k}`;
+          c.config.layers.push({ class_name: 'LeakyReLU', name, config: { name, negative_slope: 0.1 }, inbound_nodes: [{ args: [tensor(previous)], kwargs: {} }] });
+          previous = name;
+        }
+        c.config.output_layers[0] = [previous, 0, 0];
+      });
+    expect(await failure(chain(19000))).toBe('loaded');
+    expect(((await failure(chain(25000))) as Error).message).toMatch(/^odd\.keras: the model config has 250\d\d layers, more than 20000$/);
+  });
+
+  it('call arguments nested 100000 deep are refused, not walked recursively', async () => {
+    const bytes = archiveWith(
+      (c) => (c.config.layers[1].inbound_nodes = [{ args: '@ARGS@', kwargs: {} }]),
+      (json) => json.replace('"@ARGS@"', `${'['.repeat(100000)}${JSON.stringify(tensor('input_layer'))}${']'.repeat(100000)}`),
+    );
+    expect(((await failure(bytes)) as Error).message).toMatch(/^odd\.keras: layer '\w+': a layer's call arguments are nested more than 64 deep$/);
+  });
+});
+
 describe('Keras weights', () => {
   it('refuses NaN weights, naming the file and the layer', async () => {
     const { config, weights } = await fixtureConfigAndWeights('keras-tiny-yolo3-w2-c2');

@@ -9,7 +9,7 @@
 import { GraphBuilder } from '../../graph/builder.js';
 import type { ActivationKind, ConvNode, Graph, Pads } from '../../graph/types.js';
 import { defaultKerasAnchors } from './anchors.js';
-import type { KerasLayer, KerasModelSpec } from './config.js';
+import { configValueText, type KerasLayer, type KerasModelSpec } from './config.js';
 import { addPads, foldBatchNorm, hwioToOihw, intPair, tfSamePads, ZERO_PADS, zeroPaddingPads } from './layer-math.js';
 import type { WeightSource } from './weights.js';
 
@@ -48,7 +48,7 @@ function convolution(layer: KerasLayer, src: Produced, b: GraphBuilder, weightsO
   const dilation = intPair(c.dilation_rate ?? 1);
   if (!dilation || dilation[0] !== 1 || dilation[1] !== 1) throw new Error(`${at}: dilation_rate ${JSON.stringify(c.dilation_rate)} is not supported`);
   const padding = String(c.padding ?? 'valid').toLowerCase();
-  if (padding !== 'same' && padding !== 'valid') throw new Error(`${at}: padding '${padding}' is not supported`);
+  if (padding !== 'same' && padding !== 'valid') throw new Error(`${at}: padding '${configValueText(c.padding)}' is not supported`);
   const own = padding === 'same' ? tfSamePads(kernelSize, strides) : ZERO_PADS;
   const pads = src.pendingPad ? addPads(src.pendingPad.pads, own) : own;
 
@@ -72,7 +72,7 @@ function convolution(layer: KerasLayer, src: Produced, b: GraphBuilder, weightsO
   const activation = String(c.activation ?? 'linear');
   if (activation !== 'linear') {
     const kind = ACTIVATIONS[activation];
-    if (!kind) throw new Error(`${at}: activation '${activation}' is not supported`);
+    if (!kind) throw new Error(`${at}: activation '${configValueText(c.activation)}' is not supported`);
     node = b.activation(`${layer.name}_activation`, node, kind);
   }
   return [node, filters];
@@ -108,13 +108,27 @@ function bodyInOrder(spec: KerasModelSpec, byName: Map<string, KerasLayer>, head
   }
   const ordered: KerasLayer[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (layer: KerasLayer) => {
-    if (state.get(layer.name) === 'done') return;
-    if (state.get(layer.name) === 'visiting') throw new Error(`${where}: the model has a cycle through layer '${layer.name}'`);
-    state.set(layer.name, 'visiting');
-    for (const input of layer.inbound) visit(byName.get(input)!);
-    state.set(layer.name, 'done');
-    ordered.push(layer);
+  // Depth-first, with an explicit stack: a file can chain thousands of layers.
+  const visit = (root: KerasLayer) => {
+    const stack: Array<{ layer: KerasLayer; next: number }> = [];
+    const enter = (layer: KerasLayer) => {
+      const seen = state.get(layer.name);
+      if (seen === 'done') return;
+      if (seen === 'visiting') throw new Error(`${where}: the model has a cycle through layer '${layer.name}'`);
+      state.set(layer.name, 'visiting');
+      stack.push({ layer, next: 0 });
+    };
+    enter(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.layer.inbound.length) {
+        enter(byName.get(top.layer.inbound[top.next++])!);
+      } else {
+        stack.pop();
+        state.set(top.layer.name, 'done');
+        ordered.push(top.layer);
+      }
+    }
   };
   for (const layer of spec.layers) if (needed.has(layer.name)) visit(layer);
   return ordered;
@@ -158,7 +172,7 @@ export function buildKerasGraph(spec: KerasModelSpec, weightsOf: WeightSource, w
     if (padded && layer.className !== 'Conv2D') {
       throw new Error(`${where}: ZeroPadding2D layer '${padded.pendingPad!.layer}' feeds '${layer.name}' (${layer.className}); only padding before a Conv2D is supported`);
     }
-    if (c.data_format !== undefined && c.data_format !== 'channels_last') throw new Error(`${at}: data_format '${String(c.data_format)}' is not supported (channels_last only)`);
+    if (c.data_format !== undefined && c.data_format !== 'channels_last') throw new Error(`${at}: data_format '${configValueText(c.data_format)}' is not supported (channels_last only)`);
     const single = (): Produced => {
       if (ins.length !== 1) throw new Error(`${at}: expects one input, got ${ins.length}`);
       return ins[0];
@@ -236,7 +250,7 @@ export function buildKerasGraph(spec: KerasModelSpec, weightsOf: WeightSource, w
       case 'Activation': {
         const src = single();
         const kind = ACTIVATIONS[String(c.activation)];
-        if (!kind) throw new Error(`${at}: activation '${String(c.activation)}' is not supported (${Object.keys(ACTIVATIONS).join(', ')})`);
+        if (!kind) throw new Error(`${at}: activation '${configValueText(c.activation)}' is not supported (${Object.keys(ACTIVATIONS).join(', ')})`);
         set(b.activation(layer.name, src.node, kind), src.channels);
         break;
       }
@@ -248,7 +262,7 @@ export function buildKerasGraph(spec: KerasModelSpec, weightsOf: WeightSource, w
           throw new Error(`${at}: only square pools with equal strides are supported (pool_size ${JSON.stringify(c.pool_size)}, strides ${JSON.stringify(c.strides)})`);
         }
         const padding = String(c.padding ?? 'valid').toLowerCase();
-        if (padding !== 'same' && padding !== 'valid') throw new Error(`${at}: padding '${padding}' is not supported`);
+        if (padding !== 'same' && padding !== 'valid') throw new Error(`${at}: padding '${configValueText(c.padding)}' is not supported`);
         // TF 'same' pooling takes the max over valid pixels only, as the IR's maxpool does.
         const pads = padding === 'same' ? tfSamePads(pool, strides) : ZERO_PADS;
         set(b.maxpool(layer.name, src.node, pool[0], strides[0], pads), src.channels);
@@ -259,17 +273,19 @@ export function buildKerasGraph(spec: KerasModelSpec, weightsOf: WeightSource, w
         const size = intPair(c.size ?? 2);
         if (!size || size[0] !== size[1] || size[0] < 1) throw new Error(`${at}: only equal integer factors are supported (size ${JSON.stringify(c.size)})`);
         const interpolation = String(c.interpolation ?? 'nearest');
-        if (interpolation !== 'nearest') throw new Error(`${at}: interpolation '${interpolation}' is not supported (nearest only)`);
+        if (interpolation !== 'nearest') throw new Error(`${at}: interpolation '${configValueText(c.interpolation)}' is not supported (nearest only)`);
         set(b.upsample(layer.name, src.node, size[0]), src.channels);
         break;
       }
       case 'Concatenate': {
         const axis = c.axis ?? -1;
-        if (axis !== -1 && axis !== 3) throw new Error(`${at}: concatenation on axis ${String(axis)} is not supported (channels only)`);
+        if (axis !== -1 && axis !== 3) throw new Error(`${at}: concatenation on axis ${configValueText(axis)} is not supported (channels only)`);
+        if (ins.length === 0) throw new Error(`${at}: has no inputs`);
         set(b.concat(layer.name, ins.map((p) => p.node)), ins.reduce((sum, p) => sum + p.channels, 0));
         break;
       }
       case 'Add':
+        if (ins.length === 0) throw new Error(`${at}: has no inputs`);
         set(b.addNode(layer.name, ins.map((p) => p.node)), ins[0].channels);
         break;
       case 'Functional':

@@ -6,6 +6,7 @@
  * `{args: [{class_name: '__keras_tensor__', config: {keras_history: [name, 0, 0]}}]}`.
  */
 
+import { GRAPH_LIMITS } from '../../graph/limits.js';
 import { printable } from '../../util/printable.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -29,10 +30,26 @@ export interface KerasModelSpec {
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A config value as a message quotes it: text escaped and cut, anything else as short JSON (never '[object Object]'). */
+export function configValueText(value: unknown, max = 80): string {
+  if (typeof value === 'string') return printable(value, max);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  return printable(json ?? String(value), max);
+}
+
+/** Call arguments nest tensors in lists; deeper than this is not a Keras file (and would overflow the stack). */
+const MAX_ARGUMENT_DEPTH = 64;
+
 /** Every keras_history name inside a Keras 3 call argument (tensors may be nested in lists). */
-function kerasTensorNames(arg: unknown, out: string[]): void {
+function kerasTensorNames(arg: unknown, out: string[], where: string, depth = 0): void {
+  if (depth > MAX_ARGUMENT_DEPTH) throw new Error(`${where}: a layer's call arguments are nested more than ${MAX_ARGUMENT_DEPTH} deep`);
   if (Array.isArray(arg)) {
-    for (const a of arg) kerasTensorNames(a, out);
+    for (const a of arg) kerasTensorNames(a, out, where, depth + 1);
   } else if (isObject(arg) && arg.class_name === '__keras_tensor__' && isObject(arg.config)) {
     const history = arg.config.keras_history;
     if (Array.isArray(history) && typeof history[0] === 'string') out.push(history[0]);
@@ -54,7 +71,7 @@ function inboundNames(layerName: string, inboundNodes: unknown, where: string): 
       if (Array.isArray(entry) && typeof entry[0] === 'string') names.push(entry[0]);
     }
   } else if (isObject(node)) {
-    kerasTensorNames(node.args, names);
+    kerasTensorNames(node.args, names, `${where}: layer '${layerName}'`);
   }
   return names;
 }
@@ -77,7 +94,7 @@ export function parseKerasModelConfig(json: string | JsonObject, where: string):
     throw new Error(`${where}: the model config is not valid JSON (${detail}): the file is damaged or was not written by Keras`);
   }
   if (!isObject(root) || !isObject(root.config)) throw new Error(`${where}: the model config has no 'config' object`);
-  const className = String(root.class_name);
+  const className = configValueText(root.class_name);
   if (className === 'Sequential') {
     throw new Error(`${where}: Sequential models are not supported (keras-yolo3 models are functional)`);
   }
@@ -86,10 +103,13 @@ export function parseKerasModelConfig(json: string | JsonObject, where: string):
   }
   const config = root.config;
   if (!Array.isArray(config.layers)) throw new Error(`${where}: the model config has no layer list`);
+  if (config.layers.length > GRAPH_LIMITS.nodes) throw new Error(`${where}: the model config has ${config.layers.length} layers, more than ${GRAPH_LIMITS.nodes}`);
   const layers: KerasLayer[] = config.layers.map((raw: unknown, i: number) => {
     if (!isObject(raw) || !isObject(raw.config)) throw new Error(`${where}: layer #${i} in the model config is malformed`);
-    const name = String(raw.name ?? raw.config.name);
-    return { name, className: String(raw.class_name), config: raw.config, inbound: inboundNames(name, raw.inbound_nodes, where) };
+    const name = raw.name ?? raw.config.name;
+    if (typeof name !== 'string' || name === '') throw new Error(`${where}: layer #${i} in the model config has no name (${configValueText(name)})`);
+    if (typeof raw.class_name !== 'string') throw new Error(`${where}: layer '${name}' has no class_name (${configValueText(raw.class_name)})`);
+    return { name, className: raw.class_name, config: raw.config, inbound: inboundNames(name, raw.inbound_nodes, where) };
   });
-  return { name: String(config.name ?? 'model'), layers, inputs: endpointNames(config.input_layers), outputs: endpointNames(config.output_layers) };
+  return { name: typeof config.name === 'string' ? config.name : 'model', layers, inputs: endpointNames(config.input_layers), outputs: endpointNames(config.output_layers) };
 }
