@@ -16,9 +16,23 @@ export function messageOf(error: unknown): string {
   return printable(text.replace(/\s*\n\s*/g, ' ').trim(), MAX_MESSAGE);
 }
 
-/** An Error whose message is `file: problem` (the problem's control characters escaped). */
+/**
+ * A path as messages show it: escaped like file content (a name can hold a newline or an
+ * escape sequence, and a dataset's labels.json or an upload can name files), never cut short
+ * of the longest path a system opens.
+ */
+export function fileLabel(file: string): string {
+  return printable(file, 4096);
+}
+
+/** An Error whose message is `file: problem` (the file's and the problem's control characters escaped). */
 export function fileError(file: string, problem: string, cause?: unknown): Error {
-  return new Error(`${file}: ${printable(problem, MAX_MESSAGE)}`, cause === undefined ? undefined : { cause });
+  return new Error(`${fileLabel(file)}: ${printable(problem, MAX_MESSAGE)}`, cause === undefined ? undefined : { cause });
+}
+
+/** Whether a message already starts with `file:` as fileError writes it. */
+export function namesFileFirst(message: string, file: string): boolean {
+  return message.startsWith(`${fileLabel(file)}:`);
 }
 
 /**
@@ -27,7 +41,7 @@ export function fileError(file: string, problem: string, cause?: unknown): Error
  */
 export function withFileName(error: unknown, file: string): Error {
   const text = messageOf(error);
-  if (text.includes(file) || text.includes(basename(file))) {
+  if (text.includes(fileLabel(file)) || text.includes(fileLabel(basename(file)))) {
     return error instanceof Error && error.message === text ? error : new Error(text, { cause: error });
   }
   return fileError(file, text, error);

@@ -2,12 +2,15 @@ import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Image8 } from '@yolo-saliency/core';
-import { fileError, messageOf } from './file-errors.js';
+import { printable } from '@yolo-saliency/core';
+import { fileError, fileLabel, messageOf } from './file-errors.js';
+import { describeNonRaster, rasterFormat, readFileHead } from './image-format.js';
 import { checkRegularFile, openError } from './input-file.js';
 
 /**
- * Decode an image file (JPEG, PNG, WebP, TIFF, GIF, AVIF/HEIF, SVG: whatever sharp reads)
- * into 8-bit RGB, the form every model here takes:
+ * Decode a raster image file (JPEG, PNG, WebP, GIF or TIFF, told by its signature; SVG,
+ * AVIF/HEIF and anything else are refused before sharp sees them: see image-format.ts) into 8-bit RGB,
+ * the form every model here takes:
  * - the EXIF orientation is applied, so the pixels are upright as a viewer shows them;
  * - grayscale and CMYK are converted to sRGB; 16-bit samples are scaled to 8 bits;
  * - an alpha channel is dropped (the stored colour values are kept as they are, as
@@ -16,21 +19,26 @@ import { checkRegularFile, openError } from './input-file.js';
  */
 export async function readImage(path: string): Promise<Image8> {
   await checkReadableFile(path);
+  let head: Uint8Array;
   try {
-    const { data, info } = await sharp(path)
-      .rotate()
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.width <= 0 || info.height <= 0) throw fileError(path, 'the image has no pixels');
-    if (info.channels !== 3) throw fileError(path, `decoded to ${info.channels} channels, expected RGB`);
-    return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    head = await readFileHead(path);
   } catch (error) {
-    const text = messageOf(error);
-    if (text.startsWith(`${path}:`)) throw error;
-    throw fileError(path, `not an image (sharp: ${text})`, error);
+    throw openError(path, error);
   }
+  if (!rasterFormat(head)) throw fileError(path, describeNonRaster(head));
+  let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
+  try {
+    decoded = await sharp(path).rotate().toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    // libvips' loaders prefix each line with the path and may give many ("bad seek to 1482",
+    // repeated): one line, without the repeats of the path, cut short.
+    const text = messageOf(error).split(`${fileLabel(path)}: `).join('');
+    throw fileError(path, `not an image (sharp: ${printable(text, 300)})`, error);
+  }
+  const { data, info } = decoded;
+  if (info.width <= 0 || info.height <= 0) throw fileError(path, 'the image has no pixels');
+  if (info.channels !== 3) throw fileError(path, `decoded to ${info.channels} channels, expected RGB`);
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { fileError, messageOf } from './file-errors.js';
+import { fileError, messageOf, namesFileFirst } from './file-errors.js';
 
 export type InputFileKind = 'cfg' | 'names' | 'npy' | 'model' | 'weights';
 
@@ -140,7 +140,7 @@ export async function readInputFile(path: string, kind: InputFileKind, options: 
     if (filled === 0) throw fileError(path, 'empty file (0 bytes)');
     return filled === bytes.length ? bytes : bytes.subarray(0, filled);
   } catch (error) {
-    if (error instanceof Error && error.message.startsWith(`${path}:`)) throw error;
+    if (error instanceof Error && namesFileFirst(error.message, path)) throw error;
     throw openError(path, error);
   } finally {
     await handle.close().catch(() => {});

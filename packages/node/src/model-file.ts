@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import { assumedAnchorsWarning, loadDarknet, loadKeras, parseNames } from '@yolo-saliency/core/loaders';
 import { GRAPH_METADATA_KEY, importOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core/onnx';
 import type { Graph } from '@yolo-saliency/core';
-import { fileError, messageOf, withFileName } from './file-errors.js';
+import { fileError, fileLabel, messageOf, withFileName } from './file-errors.js';
 import { readInputFile, type InputFileKind } from './input-file.js';
 
 export interface ModelFileOptions {
@@ -75,7 +75,7 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
       warnings.push(...loaded.warnings);
     } catch (error) {
       // A weights problem names the weights file first; anything else is about the cfg.
-      throw withFileName(error, options.weights && messageOf(error).startsWith(`${basename(options.weights)}:`) ? options.weights : path);
+      throw withFileName(error, options.weights && messageOf(error).startsWith(`${fileLabel(basename(options.weights))}:`) ? options.weights : path);
     }
   } else if (format === 'onnx') {
     let metadata: Map<string, string>;

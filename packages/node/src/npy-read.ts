@@ -1,5 +1,5 @@
 import { printable } from '@yolo-saliency/core';
-import { fileError, messageOf } from './file-errors.js';
+import { fileError, fileLabel, messageOf } from './file-errors.js';
 import { readInputFile } from './input-file.js';
 import { parseNpyHeader, type NpyArray } from './npy-format.js';
 
@@ -23,7 +23,7 @@ export async function readNpy(
     } catch (error) {
       // readInputFile names `source`; say `name` when the caller chose another.
       if (name === source) throw error;
-      throw fileError(name, messageOf(error).replace(`${source}: `, ''), error);
+      throw fileError(name, messageOf(error).replace(`${fileLabel(source)}: `, ''), error);
     }
   } else {
     bytes = source;

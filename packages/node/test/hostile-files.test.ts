@@ -17,6 +17,7 @@ import {
   loadModelFile,
   parseAnchorsText,
   readImage,
+  readImageSize,
   readInputFile,
   readNpy,
   writeFileAtomic,
@@ -165,6 +166,71 @@ describe('messages', () => {
     expect(message).toContain("'width=\\x1b[2J\\x1b]0' is not an integer");
     expect(message).not.toMatch(/[\x00-\x1f\x7f]/);
     expect(fileError('x.cfg', 'bad \x1b[31m red').message).toBe('x.cfg: bad \\x1b[31m red');
+  });
+});
+
+describe('found by the fuzz suite (test/fuzz)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ys-fuzz-found-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const svg = (inner: string) => `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="64" height="64">${inner}</svg>`;
+
+  it.runIf(posix)('an SVG is refused before it is rendered: one that draws a FIFO next to it blocked for ever', async () => {
+    execFileSync('mkfifo', [join(dir, 'pipe.png')]);
+    const refers = join(dir, 'refers.svg');
+    await writeFile(refers, svg('<image xlink:href="pipe.png" href="pipe.png" width="64" height="64"/>'));
+    expect(await quickRejection(readImage(refers))).toBe(`${refers}: an SVG or XML document, not a raster image (JPEG, PNG, WebP, GIF or TIFF expected; convert a drawing to PNG first)`);
+    expect(await readImageSize(refers)).toBeUndefined();
+    // 20,000 blurred circles took more than 10 s to render; named .png, it is still an SVG.
+    const heavy = join(dir, 'heavy.png');
+    await writeFile(heavy, svg('<circle cx="32" cy="32" r="30" filter="blur(5px)"/>'.repeat(20_000)));
+    expect(await quickRejection(readImage(heavy))).toMatch(/heavy\.png: an SVG or XML document, not a raster image/);
+  });
+
+  it('AVIF/HEIF is refused (its decoder printed GLib criticals to stderr for a header declaring 128x2130706560)', async () => {
+    const avif = new Uint8Array(64);
+    avif.set([0, 0, 0, 0x1c, ...new TextEncoder().encode('ftypavif')]);
+    const path = join(dir, 'photo.avif');
+    await writeFile(path, avif);
+    expect(await quickRejection(readImage(path))).toMatch(/photo\.avif: an AVIF, HEIF or other ISO media file, which is not read \(JPEG, PNG, WebP, GIF or TIFF expected; convert it to PNG or JPEG\)$/);
+    expect(await readImageSize(path)).toBeUndefined();
+  });
+
+  it('a damaged image is one line without the repeated path of libvips messages', async () => {
+    const png = new Uint8Array(await readFile(fixture('images/shapes.png')));
+    const cut = join(dir, 'cut.png');
+    await writeFile(cut, png.subarray(0, 2000));
+    const message = await quickRejection(readImage(cut));
+    expect(message).toMatch(/^\S+cut\.png: not an image \(sharp: /);
+    expect(message.split(cut)).toHaveLength(2);
+  });
+
+  it.runIf(posix)('a file name with a line break or an escape sequence is escaped in messages', async () => {
+    const odd = join(dir, 'odd\x1b[31m\nname.npy');
+    await writeFile(odd, 'not an array');
+    const message = await quickRejection(readNpy(odd));
+    expect(message).toBe(`${dir}/odd\\x1b[31m\\x0aname.npy: not a .npy file (bad magic)`);
+    const missing = await quickRejection(readInputFile(join(dir, 'gone\n.cfg'), 'cfg'));
+    expect(missing).toBe(`${dir}/gone\\x0a.cfg: file not found`);
+    expect(await quickRejection(loadModelFile(join(dir, 'x\u202e.onnx')))).toBe(`${dir}/x\\u202e.onnx: file not found`);
+  });
+
+  it('anchors text is quoted escaped and cut', () => {
+    const message = (text: string) => {
+      try {
+        parseAnchorsText(text);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'parsed';
+    };
+    expect(message('10,14 \x1b[31m;5,6')).toBe("head 0: anchor '\\x1b[31m' is not 'w,h' with a width and height in (0, 65536] pixels");
+    expect(message('a\rb;')).toMatch(/^anchors 'a\\x0db;' have an empty head group/);
+    expect(message(`${'x'.repeat(100_000)};`).length).toBeLessThan(250);
   });
 });
 
