@@ -38,7 +38,7 @@ describe('yolo-saliency explain on bad input', () => {
     expect(r.code).toBe(1);
     const errorLines = lines(r.stderr).filter((l) => l.startsWith('error:'));
     expect(errorLines).toHaveLength(2);
-    expect(errorLines[0]).toMatch(/^error: .*photo\.txt: not an image \(sharp: /);
+    expect(errorLines[0]).toMatch(/^error: .*photo\.txt: not an image \(JPEG, PNG, WebP, GIF or TIFF expected\)$/);
     expect(errorLines[1]).toMatch(/^error: .*empty\.jpg: empty file/);
     expect((await readdir(out)).sort()).toEqual(['dog.panel.png', 'dog.vanilla.npy', 'dog.vanilla.png']);
   });
