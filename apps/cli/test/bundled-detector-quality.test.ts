@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli } from './run-cli.js';
+import { ensureBuilt, runCli, SHAPES_MODEL } from './run-cli.js';
 
 // Measured: mAP 0.936 on these 48 images (0.882 on 500); vanilla pointing 6/6, deletion AUC
 // 0.044 against 0.073 in random order. The floors leave room for backend rounding only.
@@ -32,7 +32,7 @@ describe('the bundled trained detector on held-out images', () => {
     const data = join(dir, 'heldout');
     expect((await runCli(['generate-dataset', '--count', '6', '--seed', '1000003', '--out', data])).code).toBe(0);
     const images = [0, 1, 2, 3, 4, 5].map((k) => join(data, 'images', `${k}.png`));
-    const r = await runCli(['evaluate', ...images, '--method', 'vanilla', '--metrics', 'pointing,deletion', '--runtime', 'tfjs', '--backend', 'wasm', '--json']);
+    const r = await runCli(['evaluate', ...images, ...SHAPES_MODEL, '--method', 'vanilla', '--metrics', 'pointing,deletion', '--runtime', 'tfjs', '--backend', 'wasm', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const [vanilla] = JSON.parse(r.stdout).aggregates;
     expect(vanilla.pointingAccuracy).toBeGreaterThanOrEqual(POINTING_FLOOR);

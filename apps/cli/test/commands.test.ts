@@ -8,7 +8,7 @@ describe('yolo-saliency info, doctor, benchmark, help', () => {
   it('info prints one table row per layer of the bundled model', async () => {
     const r = await runCli(['info', '--input-size', '96']);
     expect(r.code).toBe(0);
-    const { graph } = await loadModelFile(fixture('shapes/shapes-yolov3-tiny.cfg'));
+    const { graph } = await loadModelFile(fixture('yolo-fastest/yolo-fastest-1.1-xl.cfg'));
     const out = lines(r.stdout);
     const rules = out.flatMap((l, k) => (/^-+$/.test(l) ? [k] : []));
     expect(rules).toHaveLength(2);
@@ -17,9 +17,9 @@ describe('yolo-saliency info, doctor, benchmark, help', () => {
     expect(rows[0]).toMatch(/^\s*0\s+\S+\s+input\s+96x96x3/);
     expect(r.stdout).toMatch(/trained weights from file/);
     expect(r.stdout).not.toMatch(/UNTRAINED/);
-    // The heads at 96: 3x3 (stride 32) and 6x6 (stride 16), 3 anchors x (5 + 4 classes) channels.
-    expect(r.stdout).toMatch(/3x3x27/);
-    expect(r.stdout).toMatch(/6x6x27/);
+    // The heads at 96: 3x3 (stride 32) and 6x6 (stride 16), 3 anchors x (5 + 80 classes) channels.
+    expect(r.stdout).toMatch(/3x3x255/);
+    expect(r.stdout).toMatch(/6x6x255/);
   });
 
   it('doctor lists tfjs and what auto picks', async () => {

@@ -12,21 +12,22 @@ describe('yolo-saliency convert', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('converts the default (trained shapes) model, and `info --model out.onnx` shows the same rows', async () => {
-    const out = join(dir, 'shapes.onnx');
+  it('converts the default model (Yolo-Fastest-1.1-xl), and `info --model out.onnx` shows the same rows', async () => {
+    const out = join(dir, 'fastest.onnx');
     const r = await runCli(['convert', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    // 3 anchors x (5 + 4 classes) = 27 channels, at strides 32 and 16 of 128.
-    expect(r.stdout).toMatch(/wrote .*shapes\.onnx \(\d+\.\d MiB, opset 13, input \[N,3,128,128\], heads head0 \[N,27,4,4\] head1 \[N,27,8,8\]\)/);
+    // 3 anchors x (5 + 80 classes) = 255 channels, at strides 32 and 16 of 320.
+    expect(r.stdout).toMatch(/wrote .*fastest\.onnx \(\d+\.\d MiB, opset 13, input \[N,3,320,320\], heads head0 \[N,255,10,10\] head1 \[N,255,20,20\]\)/);
     // The atomic write leaves no temporary file behind.
-    expect(await readdir(dir)).toEqual(['shapes.onnx']);
+    expect(await readdir(dir)).toEqual(['fastest.onnx']);
 
     const original = JSON.parse((await runCli(['info', '--json'])).stdout);
     const converted = JSON.parse((await runCli(['info', '--json', '--model', out])).stdout);
     expect(converted.layers).toEqual(original.layers);
     expect(converted.heads).toEqual(original.heads);
-    expect(converted.classNames).toEqual(['circle', 'square', 'triangle', 'cross']);
+    expect(converted.classNames).toHaveLength(80);
+    expect(converted.classNames.slice(0, 3)).toEqual(['person', 'bicycle', 'car']);
     expect(converted.weightsSource).toBe('file');
     // Every weight travels as float32.
     const parameters = original.layers.reduce((sum: number, l: { parameters: number }) => sum + l.parameters, 0);

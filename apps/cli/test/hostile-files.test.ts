@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixture, lines, ROOT, runCli, type CliResult } from './run-cli.js';
+import { ensureBuilt, fixture, lines, ROOT, runCli, type CliResult, SHAPES_MODEL } from './run-cli.js';
 
 const posix = process.platform !== 'win32';
 const CFG = fixture('shapes/shapes-yolov3-tiny.cfg');
@@ -75,7 +75,7 @@ describe('hostile model and data files', () => {
   beforeAll(async () => {
     ensureBuilt();
     dir = await mkdtemp(join(tmpdir(), 'ys-cli-hostile-files-'));
-    const converted = await runCli(['convert', '--out', at('model.onnx')]);
+    const converted = await runCli(['convert', ...SHAPES_MODEL, '--out', at('model.onnx')]);
     expect(converted.code, converted.stderr).toBe(0);
     onnx = new Uint8Array(await readFile(at('model.onnx')));
     tools = await onnxTools();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUGE_POOL, HUGE_UPSAMPLE, writeBlackPng, writeEditedShapesCfg } from './helpers/hostile-files.js';
-import { ensureBuilt, fixture, lines, MAIN, ROOT, type CliResult } from './run-cli.js';
+import { ensureBuilt, fixture, lines, MAIN, ROOT, type CliResult, SHAPES_MODEL } from './run-cli.js';
 
 const PEAK_RSS = fileURLToPath(new URL('./helpers/peak-rss.cjs', import.meta.url));
 const LIMIT_KIB = 1.5 * 2 ** 20;
@@ -57,7 +57,7 @@ describe('memory budget', () => {
   it('refuses a 16000x16000 PNG before decoding it, naming the image, the estimate and the budget', async () => {
     expect((await readFile(huge)).length).toBeLessThan(1 << 20);
     const out = join(dir, 'out-huge');
-    const r = await runMeasured(['explain', huge, fixture('images/shapes.png'), '--out', out, '--json'], join(dir, 'rss-huge'));
+    const r = await runMeasured(['explain', huge, fixture('images/shapes.png'), ...SHAPES_MODEL, '--out', out, '--json'], join(dir, 'rss-huge'));
     expectOneLine(r, 1, /^error: .*huge\.png: 16000x16000 pixels \(256 megapixels\) need about [\d.]+ GiB/, /over the memory budget of [\d.]+ GiB/, /--max-memory/);
     peaks['explain huge.png'] = r.peakKib;
     expect(r.peakKib).toBeLessThan(LIMIT_KIB);
@@ -65,26 +65,26 @@ describe('memory budget', () => {
     expect(JSON.parse(r.stdout).images.map((i: { image: string }) => i.image)).toEqual([fixture('images/shapes.png')]);
     expect((await readdir(out)).sort()).toEqual(['shapes.panel.png', 'shapes.vanilla.png']);
 
-    const detect = await runMeasured(['detect', huge, '--out', out], join(dir, 'rss-detect'));
+    const detect = await runMeasured(['detect', huge, ...SHAPES_MODEL, '--out', out], join(dir, 'rss-detect'));
     expectOneLine(detect, 1, /huge\.png: 16000x16000 pixels/, /--max-memory/);
     peaks['detect huge.png'] = detect.peakKib;
     expect(detect.peakKib).toBeLessThan(LIMIT_KIB);
-    const evaluate = await runMeasured(['evaluate', huge, '--metrics', 'pointing'], join(dir, 'rss-evaluate'));
+    const evaluate = await runMeasured(['evaluate', huge, ...SHAPES_MODEL, '--metrics', 'pointing'], join(dir, 'rss-evaluate'));
     expectOneLine(evaluate, 1, /huge\.png: 16000x16000 pixels/);
     expect(evaluate.peakKib).toBeLessThan(LIMIT_KIB);
   });
 
   it('refuses --input-size 8192 before loading the model: exit 2 naming the option, the estimate and --max-memory', async () => {
-    const r = await runMeasured(['explain', fixture('images/shapes.png'), '--input-size', '8192', '--out', join(dir, 'out-8192')], join(dir, 'rss-8192'));
+    const r = await runMeasured(['explain', fixture('images/shapes.png'), ...SHAPES_MODEL, '--input-size', '8192', '--out', join(dir, 'out-8192')], join(dir, 'rss-8192'));
     expectOneLine(r, 2, /^error: --input-size 8192: .*shapes-yolov3-tiny\.cfg at 8192x8192 needs about [\d.]+ GiB for one image/, /over the memory budget/, /lower --input-size or raise --max-memory/);
     peaks['explain --input-size 8192'] = r.peakKib;
     expect(r.peakKib).toBeLessThan(LIMIT_KIB);
     // The same size for a plain forward, and on wasm.
-    const worst = await runMeasured(['detect', fixture('images/shapes.png'), '--input-size', '8192', '--out', join(dir, 'out-8192')], join(dir, 'rss-8192d'));
+    const worst = await runMeasured(['detect', fixture('images/shapes.png'), ...SHAPES_MODEL, '--input-size', '8192', '--out', join(dir, 'out-8192')], join(dir, 'rss-8192d'));
     expectOneLine(worst, 2, /--input-size 8192: .* needs about [\d.]+ GiB for one image/);
     peaks['detect --input-size 8192'] = worst.peakKib;
     expect(worst.peakKib).toBeLessThan(LIMIT_KIB);
-    const wasm = await runMeasured(['explain', fixture('images/shapes.png'), '--input-size', '8192', '--runtime', 'tfjs', '--backend', 'wasm', '--out', join(dir, 'out-8192')], join(dir, 'rss-8192w'));
+    const wasm = await runMeasured(['explain', fixture('images/shapes.png'), ...SHAPES_MODEL, '--input-size', '8192', '--runtime', 'tfjs', '--backend', 'wasm', '--out', join(dir, 'out-8192')], join(dir, 'rss-8192w'));
     expectOneLine(wasm, 2, /--input-size 8192: /);
     peaks['explain --input-size 8192 (wasm)'] = wasm.peakKib;
     expect(worst.peakKib).toBeLessThan(LIMIT_KIB);
@@ -114,9 +114,9 @@ describe('memory budget', () => {
     const model = ['--model', fixture('darknet/yolov3-tiny.cfg'), '--method', 'integrated-gradients', '--target', 'raw:scale=0,anchor=0,y=0,x=0,channel=4'];
     const given = await runMeasured(['explain', fixture('images/shapes.png'), ...model, '--batch', '64', '--steps', '64', '--max-memory', '1G', '--out', join(dir, 'out-b')], join(dir, 'rss-b'));
     expectOneLine(given, 2, /^error: --batch 64: .*yolov3-tiny\.cfg at 416x416 needs about [\d.]+ GiB for 64 images per call, over the memory budget of 1\.0 GiB \(--max-memory\); use --batch \d+ or less, or raise --max-memory/);
-    const bad = await runMeasured(['explain', fixture('images/shapes.png'), '--max-memory', 'lots', '--out', join(dir, 'out-b')], join(dir, 'rss-b'));
+    const bad = await runMeasured(['explain', fixture('images/shapes.png'), ...SHAPES_MODEL, '--max-memory', 'lots', '--out', join(dir, 'out-b')], join(dir, 'rss-b'));
     expectOneLine(bad, 2, /--max-memory must be a size such as 512M or 8G, got 'lots'/);
-    const small = await runMeasured(['explain', fixture('images/shapes.png'), '--max-memory', '100M', '--out', join(dir, 'out-b')], join(dir, 'rss-b'));
+    const small = await runMeasured(['explain', fixture('images/shapes.png'), ...SHAPES_MODEL, '--max-memory', '100M', '--out', join(dir, 'out-b')], join(dir, 'rss-b'));
     expectOneLine(small, 2, /--max-memory must be at least 384 MiB/);
     // The lowered default batch needs onnx (yolov3-tiny on tfjs's cpu backend takes minutes).
     const doctor = JSON.parse((await runMeasured(['doctor', '--json'], join(dir, 'rss-doctor'))).stdout);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgress, formatSeconds } from '../src/progress.js';
-import { ensureBuilt, fixture, lines, runCli } from './run-cli.js';
+import { ensureBuilt, fixture, lines, runCli, SHAPES_MODEL } from './run-cli.js';
 
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
   const stream = { isTTY, columns: 100, text: '', write: (s: string) => ((stream.text += s), true) };
@@ -63,7 +63,7 @@ describe('progress of a CLI run in a pipe', () => {
   it('prints plain progress lines with rate and ETA when stderr is not a terminal', async () => {
     const out = join(dir, 'progress');
     const r = await runCli(
-      ['explain', image(), '--runtime', 'tfjs', '--backend', 'cpu', '--method', 'integrated-gradients', '--steps', '64', '--batch', '2', '--target', 'raw:scale=0,anchor=0,y=0,x=0,channel=4', '--out', out],
+      ['explain', image(), ...SHAPES_MODEL, '--runtime', 'tfjs', '--backend', 'cpu', '--method', 'integrated-gradients', '--steps', '64', '--batch', '2', '--target', 'raw:scale=0,anchor=0,y=0,x=0,channel=4', '--out', out],
       { YOLO_SALIENCY_PROGRESS_SECONDS: '0.2' },
     );
     expect(r.code).toBe(0);

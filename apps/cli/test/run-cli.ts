@@ -7,6 +7,9 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MAIN = `${ROOT}apps/cli/dist/main.js`;
 export const fixture = (p: string) => `${ROOT}fixtures/${p}`;
 
+/** The small trained shapes detector (128 px): for tests that need a fast model, not the default. */
+export const SHAPES_MODEL = ['--model', fixture('shapes/shapes-yolov3-tiny.cfg'), '--weights', fixture('shapes/shapes-yolov3-tiny.weights'), '--names', fixture('shapes/shapes.names')];
+
 /** `pnpm test` builds first (turbo); a bare `vitest run` of this folder builds here if needed. */
 export function ensureBuilt(): void {
   if (existsSync(MAIN)) return;

@@ -9,7 +9,7 @@ import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixture, lines, MAIN, ROOT } from './run-cli.js';
+import { ensureBuilt, fixture, lines, MAIN, ROOT, SHAPES_MODEL } from './run-cli.js';
 
 const IMAGES = 6;
 /** 5 methods x (.png + .npy) + the panel. */
@@ -77,7 +77,7 @@ describe('signals during a multi-image run', () => {
       const out = join(dir, `out-${signal}`);
       // Enough IG steps that each image takes a while; the signal comes once the first image is complete
       // and the second has started writing or computing.
-      const args = ['explain', ...images, '--method', 'all', '--save-raw', '--steps', '200', '--samples', '50', '--target', 'raw:scale=0,anchor=0,y=0,x=0,channel=4', '--out', out];
+      const args = ['explain', ...images, ...SHAPES_MODEL, '--method', 'all', '--save-raw', '--steps', '200', '--samples', '50', '--target', 'raw:scale=0,anchor=0,y=0,x=0,channel=4', '--out', out];
       const r = await runAndSignal(args, signal, async () => ((await filesByStem(out)).counts.get('img0') ?? 0) === FILES_PER_IMAGE);
       expect(r.sentAfterMs).toBeGreaterThan(0);
       expect(r.code).toBe(code);
