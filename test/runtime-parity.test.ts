@@ -10,6 +10,7 @@ import { explain, type Graph, type LoadedModel, type MethodName, type TensorData
 import { loadDarknet, loadKeras } from '@yolo-saliency/core/loaders';
 import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
+import { darknetConfigGraph } from '../packages/core/test/helpers/darknet-configs.js';
 import { cosine, imageOf, maxAbs, maxAbsDiff, randomInput } from '../packages/runtime-tfjs/test/helpers/tensors.js';
 
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url).pathname;
@@ -43,6 +44,24 @@ const cases: Case[] = [
     target: 'raw:scale=1,anchor=2,y=3,x=4,channel=5',
     graph: async () => (await loadKeras(new Uint8Array(readFileSync(fixture(`keras/${file}`))), file)).graph,
   })),
+  // The YOLOv4 family (mish, channel-split routes, new_coords logistic heads, SPP pools) and
+  // Yolo-Fastest (grouped/depthwise convs, dropout), narrowed to 1/4 of their filters at 64 px.
+  ...(['yolov4.cfg', 'yolov4-tiny.cfg', 'yolov4-csp.cfg', 'yolov7-tiny.cfg', 'yolo-fastest-1.1.cfg'] as const).map((name) => ({
+    name: `${name} narrowed /4`,
+    size: 64,
+    target: 'raw:scale=1,anchor=1,y=1,x=0,channel=5',
+    graph: async () => darknetConfigGraph(name, { divisor: 4, size: 64 }),
+  })),
+  {
+    name: 'yolo-fastest-1.1-xl.cfg with its real COCO weights',
+    size: 96,
+    target: 'raw:scale=0,anchor=1,y=1,x=2,channel=4',
+    graph: async () =>
+      loadDarknet({
+        cfg: readFileSync(fixture('yolo-fastest/yolo-fastest-1.1-xl.cfg'), 'utf8'),
+        weights: new Uint8Array(readFileSync(fixture('yolo-fastest/yolo-fastest-1.1-xl.weights'))),
+      }).graph,
+  },
 ];
 
 const METHODS: MethodName[] = ['vanilla', 'guided', 'integrated-gradients', 'visual-backprop'];
