@@ -20,6 +20,10 @@ describe('yolo-saliency info, doctor, benchmark, help', () => {
     // The heads at 96: 3x3 (stride 32) and 6x6 (stride 16), 3 anchors x (5 + 80 classes) channels.
     expect(r.stdout).toMatch(/3x3x255/);
     expect(r.stdout).toMatch(/6x6x255/);
+    // A darknet model also as darknet lists it: one row per cfg block, and the .weights size it expects.
+    expect(r.stdout).toMatch(/As darknet lists the cfg's layers:/);
+    expect(r.stdout).toMatch(/^\s+7\s+dropout \(identity at inference\)\s+24 x 24 x 8$/m);
+    expect(r.stdout).toMatch(/\.weights size: 3,693,964 bytes/);
   });
 
   it('doctor lists tfjs and what auto picks', async () => {

@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { assumedAnchorsWarning, loadDarknet, loadKeras, parseNames } from '@yolo-saliency/core/loaders';
+import { assumedAnchorsWarning, loadDarknet, loadKeras, parseNames, type DarknetModel } from '@yolo-saliency/core/loaders';
 import { GRAPH_METADATA_KEY, importOnnx, WEIGHTS_SOURCE_METADATA_KEY } from '@yolo-saliency/core/onnx';
 import type { Graph } from '@yolo-saliency/core';
 import { fileError, fileLabel, messageOf, withFileName } from './file-errors.js';
@@ -34,6 +34,8 @@ export interface ModelFile {
    * (an unknown .weights version, anchors that were assumed). Apps print them as warnings.
    */
   warnings: string[];
+  /** For a darknet model: its parsed cfg and, per darknet layer, the graph node holding its output (darknet's layer table). */
+  darknet?: Pick<DarknetModel, 'cfg' | 'layerNodes'>;
 }
 
 const FORMATS: Record<string, string> = { '.cfg': 'darknet', '.h5': 'keras', '.keras': 'keras', '.onnx': 'onnx' };
@@ -59,6 +61,7 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
   const modelBytes = await read(path, format === 'darknet' ? 'cfg' : 'model');
   let graph: Graph;
   let weightsSource: WeightsSource;
+  let darknet: ModelFile['darknet'];
   const warnings: string[] = [];
   if (format === 'darknet') {
     const weightsBytes = options.weights ? await read(options.weights, 'weights') : undefined;
@@ -72,6 +75,7 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
       });
       graph = loaded.graph;
       weightsSource = loaded.weightsSource;
+      darknet = { cfg: loaded.cfg, layerNodes: loaded.layerNodes };
       warnings.push(...loaded.warnings);
     } catch (error) {
       // A weights problem names the weights file first; anything else is about the cfg.
@@ -103,7 +107,7 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
     throw fileError(path, `${options.anchors.length} groups of anchors given for a model with ${graph.heads.length} heads`);
   }
   if (classNames) graph = withClassNames(graph, classNames, options.names!);
-  return { graph, weightsSource, warnings, description: describeModel(path, graph, weightsSource) };
+  return { graph, weightsSource, warnings, description: describeModel(path, graph, weightsSource), ...(darknet ? { darknet } : {}) };
 }
 
 function withClassNames(graph: Graph, names: string[], file: string): Graph {
