@@ -22,7 +22,7 @@ describe('yolo-saliency info, doctor, benchmark, help', () => {
     expect(r.stdout).toMatch(/6x6x255/);
     // A darknet model also as darknet lists it: one row per cfg block, and the .weights size it expects.
     expect(r.stdout).toMatch(/As darknet lists the cfg's layers:/);
-    expect(r.stdout).toMatch(/^\s+7\s+dropout \(identity at inference\)\s+24 x 24 x 8$/m);
+    expect(r.stdout).toMatch(/^\s+7\s+dropout \(identity at inference\)\s+48 x 48 x 8$/m);
     expect(r.stdout).toMatch(/\.weights size: 3,693,964 bytes/);
   });
 
