@@ -1,20 +1,17 @@
-import { existsSync } from 'node:fs';
-import { explain, letterboxImage, METHOD_NAMES } from '@yolo-saliency/core';
-import type { MethodName, TensorData } from '@yolo-saliency/core';
-import { readImage, runtimeNames } from '@yolo-saliency/node';
+import { METHOD_NAMES } from '@yolo-saliency/core';
+import type { MethodName } from '@yolo-saliency/core';
+import { runtimeNames } from '@yolo-saliency/node';
+import { benchmarkInput, benchmarkRuntime } from '../benchmark-run.js';
 import { BOUNDS, range } from '../bounds.js';
 import { UsageError } from '../cli-errors.js';
 import type { Command } from '../command.js';
-import { DEFAULT_IMAGE, PHOTO_IMAGE } from '../default-model.js';
-import { round } from '../json-summary.js';
+import { DEFAULT_IMAGE } from '../default-model.js';
 import { MEMORY_OPTIONS, MemoryBudget } from '../memory-budget.js';
 import { chooseModel, MODEL_OPTIONS, RUNTIME_OPTIONS } from '../model-options.js';
-import { loadModelRun } from '../model-run.js';
 import { checkRuntimeChoice, type RuntimeChoice } from '../runtime-choice.js';
-import { medianMs, peakRssMb } from '../timing.js';
 
 /** A target every YOLO model has, so the benchmark never depends on what the weights detect. */
-const DEFAULT_BENCH_TARGET = 'raw:scale=0,anchor=0,y=0,x=0,channel=4';
+export const DEFAULT_BENCH_TARGET = 'raw:scale=0,anchor=0,y=0,x=0,channel=4';
 
 export const benchmarkCommand: Command = {
   spec: {
@@ -40,8 +37,8 @@ export const benchmarkCommand: Command = {
       'msPerMap: median milliseconds of one explain() of one image (its forward included);',
       'mapsPerSecond = 1000 / msPerMap; forwardMs: median plain forward of one image on that runtime',
       '(so msPerMap / forwardMs is each method\'s cost in forwards);',
-      'peakRssMb: peak resident memory of the process so far. The input is the bundled shapes.png for the',
-      'bundled model, the bundled photo dog.jpg for a model given with --model.',
+      'peakRssMb: peak resident memory of the process so far. The input is the bundled photo dog.jpg,',
+      'letterboxed to the input size.',
     ].join('\n'),
   },
   async run(args) {
@@ -67,59 +64,18 @@ export const benchmarkCommand: Command = {
     });
 
     const choice = await chooseModel(args, 'benchmark');
-    const [height, width] = choice.inputSize;
-    const input = await benchmarkInput(choice.isDefault ? DEFAULT_IMAGE : PHOTO_IMAGE, choice.inputSize);
+    const input = await benchmarkInput(DEFAULT_IMAGE, choice.inputSize);
     if (!json) process.stderr.write(`model: ${choice.modelFile.description}\n`);
 
     for (const runtime of entries) {
-      const wanted = batchGiven ?? 8;
-      const { model, info, plan } = await loadModelRun({ choice, runtime, budget, batch: wanted, batchGiven: batchGiven !== undefined, gradients: true, command: 'benchmark', threads });
-      const batch = plan.batch;
-      try {
-        const forwardMs = await medianMs(() => model.forward(input), warmup, repeat);
-        for (const method of methods) {
-          const run = () => explain(model, input, { method, target, batchSize: batch, steps, samples });
-          const msPerMap = await medianMs(run, warmup, repeat);
-          const line = {
-            runtime: info.name,
-            device: info.device,
-            backend: info.backend,
-            method,
-            inputSize: width === height ? width : [height, width],
-            batch,
-            msPerMap: round(msPerMap, 3),
-            mapsPerSecond: round(1000 / msPerMap, 3),
-            forwardMs: round(forwardMs, 3),
-            peakRssMb: peakRssMb(),
-            repeat,
-            warmup,
-            ...(method === 'integrated-gradients' ? { steps: steps ?? 20 } : {}),
-            ...(method === 'smoothgrad' ? { samples: samples ?? 25 } : {}),
-            ...(info.threads ? { threads: info.threads } : {}),
-            weightsSource: choice.modelFile.weightsSource,
-          };
-          process.stdout.write(
-            json
-              ? JSON.stringify(line) + '\n'
-              : `${info.name}/${info.backend} ${method.padEnd(21)} ${line.msPerMap.toFixed(1).padStart(9)} ms/map  ${line.mapsPerSecond.toFixed(2).padStart(8)} maps/s  forward ${line.forwardMs.toFixed(1)} ms  peak ${line.peakRssMb} MB\n`,
-          );
-        }
-      } finally {
-        await model.dispose();
-      }
+      await benchmarkRuntime({ choice, input, runtime, budget, methods, batch: batchGiven, repeat, warmup, steps, samples, target, threads, command: 'benchmark' }, (line) =>
+        process.stdout.write(
+          json
+            ? JSON.stringify(line) + '\n'
+            : `${line.runtime}/${line.backend} ${line.method.padEnd(21)} ${line.msPerMap.toFixed(1).padStart(9)} ms/map  ${line.mapsPerSecond.toFixed(2).padStart(8)} maps/s  forward ${line.forwardMs.toFixed(1)} ms  peak ${line.peakRssMb} MB\n`,
+        ),
+      );
     }
     return 0;
   },
 };
-
-/**
- * A bundled image of the kind the model was made for, letterboxed to the input size (a smooth
- * pattern if it is missing). Timings hardly depend on it; the image keeps the maps meaningful.
- */
-async function benchmarkInput(image: string, inputSize: [number, number]): Promise<TensorData> {
-  if (existsSync(image)) return letterboxImage(await readImage(image), inputSize).input;
-  const [h, w] = inputSize;
-  const data = new Float32Array(h * w * 3);
-  for (let i = 0; i < data.length; i++) data[i] = 0.5 + 0.5 * Math.sin(i * 0.01);
-  return { dims: [1, h, w, 3], data };
-}
