@@ -30,3 +30,6 @@ export function defaultModelPaths(weights?: string, id: string = DEFAULT_MODEL_I
 
 /** The image the default model is shown on: dog.jpg. */
 export const DEFAULT_IMAGE = bundledImage(DEFAULT_IMAGE_ID)!.path;
+
+/** The bundled photo (dog.jpg), the input of benchmarks whatever the model. */
+export const PHOTO_IMAGE = bundledImage('dog')!.path;
