@@ -4,4 +4,6 @@ import type { CommandSpec, ParsedArgs } from './cli-args.js';
 export interface Command {
   spec: CommandSpec;
   run(args: ParsedArgs): Promise<number>;
+  /** A command of commands (`queue submit`, `queue status`): each has its own spec, named 'queue submit'. */
+  subcommands?: Command[];
 }

@@ -122,7 +122,7 @@ export async function writeImageOutputs(prepared: ImageInput, explanation: Expla
   };
 }
 
-/** One image file, start to end: read, explain, write. Throws the image's error. */
+/** One image file, start to end: read, explain, write. Throws the image's error (an ImageError), or the runtime's or the writer's. */
 export async function explainImageFile(
   path: string,
   model: LoadedModel,
@@ -132,8 +132,25 @@ export async function explainImageFile(
   read: ReadOptions,
   progress?: Progress,
 ): Promise<ImageJson> {
-  const prepared = await readImageInput(path, inputSize, read);
+  let prepared: ImageInput;
+  try {
+    prepared = await readImageInput(path, inputSize, read);
+  } catch (error) {
+    throw new ImageError(error);
+  }
   const [outcome] = await explainPrepared(model, [prepared], s, progress);
-  if (outcome.error) throw outcome.error;
+  if (outcome.error) throw new ImageError(outcome.error);
   return writeImageOutputs(prepared, outcome.explanation, s, outputs);
+}
+
+/**
+ * A failure that belongs to the image itself (it cannot be read, is over the memory budget, has
+ * nothing to explain): trying it again elsewhere gives the same answer. The message is the
+ * original's. Failures of the runtime or of writing are not ImageErrors.
+ */
+export class ImageError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'ImageError';
+  }
 }
