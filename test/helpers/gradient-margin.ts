@@ -13,14 +13,13 @@
  * points: every runtime computes both values identically and its tie rule decides (the first
  * maximum in row-major order everywhere here).
  *
- * The float64 forward is written out here, plainly, rather than taken from core: the margin
- * needs the unrounded values (core's reference returns float32), and two window values equal
- * in float32 but not in float64 are exactly the near ties this looks for.
+ * The float64 forward is core's reference, unrounded (referenceForward64): two window values
+ * equal in float32 but not in float64 are exactly the near ties this looks for.
  */
 import type { Graph, Shape3, TensorData } from '@yolo-saliency/core';
-import { inferShapes } from '@yolo-saliency/core/graph';
+import { referenceForward64 } from '@yolo-saliency/core/graph';
 
-/** Every node's output in float64, NHWC over the batch, with its per-image shape. */
+/** Every node's output in float64, NHWC over the batch, with its per-image shape (core's reference, unrounded). */
 export interface Forward64 {
   shapes: Shape3[];
   batch: number;
@@ -28,105 +27,8 @@ export interface Forward64 {
 }
 
 export function forward64(graph: Graph, input: TensorData): Forward64 {
-  const [batch, height, width] = input.dims;
-  const shapes = inferShapes(graph, [height, width]);
-  const values: Float64Array[] = [];
-  graph.nodes.forEach((node, i) => {
-    const [oh, ow, oc] = shapes[i];
-    const x = node.inputs.length ? values[node.inputs[0]] : undefined;
-    const [h, w, c] = node.inputs.length ? shapes[node.inputs[0]] : [0, 0, 0];
-    const y = new Float64Array(batch * oh * ow * oc);
-    const at = (n: number, yy: number, xx: number, ch: number) => ((n * h + yy) * w + xx) * c + ch;
-    switch (node.kind) {
-      case 'input':
-        y.set(input.data);
-        break;
-      case 'conv': {
-        const [kh, kw] = node.kernel;
-        const { stride, pads, weights, bias } = node;
-        // Grouped: filter f reads the cg input channels of its group.
-        const cg = c / node.groups;
-        const fg = oc / node.groups;
-        for (let n = 0; n < batch; n++)
-          for (let oy = 0; oy < oh; oy++)
-            for (let ox = 0; ox < ow; ox++)
-              for (let f = 0; f < oc; f++) {
-                const c0 = Math.floor(f / fg) * cg;
-                let sum = bias[f];
-                for (let ky = 0; ky < kh; ky++) {
-                  const iy = oy * stride - pads.top + ky;
-                  if (iy < 0 || iy >= h) continue;
-                  for (let kx = 0; kx < kw; kx++) {
-                    const ix = ox * stride - pads.left + kx;
-                    if (ix < 0 || ix >= w) continue;
-                    for (let ci = 0; ci < cg; ci++) sum += x![at(n, iy, ix, c0 + ci)] * weights[((f * cg + ci) * kh + ky) * kw + kx];
-                  }
-                }
-                y[((n * oh + oy) * ow + ox) * oc + f] = sum;
-              }
-        break;
-      }
-      case 'activation':
-        for (let k = 0; k < y.length; k++) {
-          const v = x![k];
-          if (node.activation === 'leaky') y[k] = v > 0 ? v : node.alpha * v;
-          else if (node.activation === 'relu') y[k] = v > 0 ? v : 0;
-          else if (node.activation === 'logistic') y[k] = 1 / (1 + Math.exp(-v));
-          else if (node.activation === 'mish') y[k] = v * Math.tanh(v > 30 ? v : Math.log1p(Math.exp(v)));
-          else if (node.activation === 'swish') y[k] = v / (1 + Math.exp(-v));
-          else y[k] = v;
-        }
-        break;
-      case 'maxpool': {
-        const { size, stride, pads } = node;
-        for (let n = 0; n < batch; n++)
-          for (let oy = 0; oy < oh; oy++)
-            for (let ox = 0; ox < ow; ox++)
-              for (let ch = 0; ch < c; ch++) {
-                let best = -Infinity;
-                for (let ky = 0; ky < size; ky++) {
-                  const iy = oy * stride - pads.top + ky;
-                  if (iy < 0 || iy >= h) continue;
-                  for (let kx = 0; kx < size; kx++) {
-                    const ix = ox * stride - pads.left + kx;
-                    if (ix >= 0 && ix < w) best = Math.max(best, x![at(n, iy, ix, ch)]);
-                  }
-                }
-                y[((n * oh + oy) * ow + ox) * oc + ch] = best;
-              }
-        break;
-      }
-      case 'upsample':
-        for (let n = 0; n < batch; n++)
-          for (let oy = 0; oy < oh; oy++)
-            for (let ox = 0; ox < ow; ox++)
-              for (let ch = 0; ch < oc; ch++) y[((n * oh + oy) * ow + ox) * oc + ch] = x![at(n, Math.floor(oy / node.factor), Math.floor(ox / node.factor), ch)];
-        break;
-      case 'concat': {
-        let offset = 0;
-        for (const j of node.inputs) {
-          const cj = shapes[j][2];
-          const xj = values[j];
-          for (let p = 0; p < batch * oh * ow; p++) for (let ch = 0; ch < cj; ch++) y[p * oc + offset + ch] = xj[p * cj + ch];
-          offset += cj;
-        }
-        break;
-      }
-      case 'slice':
-        for (let p = 0; p < batch * oh * ow; p++) for (let ch = 0; ch < oc; ch++) y[p * oc + ch] = x![p * c + node.start + ch];
-        break;
-      case 'add':
-        for (const j of node.inputs) for (let k = 0; k < y.length; k++) y[k] += values[j][k];
-        break;
-      case 'yolo':
-        y.set(x!);
-        break;
-      default:
-        throw new Error(`forward64: no rule for layer '${(node as { name: string }).name}'`);
-    }
-    values.push(y);
-  });
-  return { shapes, batch, values };
+  const outputs = referenceForward64(graph, input);
+  return { shapes: outputs.map((o) => o.shape), batch: input.dims[0], values: outputs.map((o) => o.data) };
 }
 
 export interface GradientMargin {

@@ -10,7 +10,7 @@ export { summarizeGraph, formatSummary } from './summary.js';
 export type { SummaryRow } from './summary.js';
 export { hwioToOihw, oihwToHwio } from './filter-layout.js';
 export type { FilterShape } from './filter-layout.js';
-export { referenceForward, referenceForwardAll } from './reference-forward.js';
+export { referenceForward, referenceForwardAll, referenceForward64 } from './reference-forward.js';
 export type { ReferenceForwardOptions } from './reference-forward.js';
 export { GRAPH_LIMITS } from './limits.js';
 export type { GraphLimits } from './limits.js';

@@ -37,6 +37,14 @@ export function referenceForwardAll(graph: Graph, input: TensorData, options: Re
   return runAll(graph, input, options).map(toTensor);
 }
 
+/**
+ * Every node's output in float64, unrounded ([H, W, C] per image, NHWC over the batch): for
+ * checks that need the exact values, such as how near a maxpool window is to a tie.
+ */
+export function referenceForward64(graph: Graph, input: TensorData, options: ReferenceForwardOptions = {}): ReferenceTensor[] {
+  return runAll(graph, input, options);
+}
+
 function runAll(graph: Graph, input: TensorData, options: ReferenceForwardOptions): ReferenceTensor[] {
   const inputSize = options.inputSize ?? [input.dims[1], input.dims[2]];
   const batch = checkInput(graph, input, inputSize);
