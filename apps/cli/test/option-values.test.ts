@@ -6,21 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, fixture, lines, runCli } from './run-cli.js';
-
-/** Exit 2 within 5 s, one `error:` line naming `option`, no stack. */
-async function expectUsage(args: string[], option: string, pattern: RegExp): Promise<void> {
-  const started = Date.now();
-  const r = await runCli(args);
-  expect(Date.now() - started).toBeLessThan(5000);
-  expect(r.code).toBe(2);
-  const errorLines = lines(r.stderr).filter((l) => /error/i.test(l));
-  expect(errorLines).toHaveLength(1);
-  expect(errorLines[0]).toMatch(/^error: /);
-  expect(errorLines[0]).toContain(option);
-  expect(errorLines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
+import { ensureBuilt, expectUsage, fixture } from './run-cli.js';
 
 describe('negative option values', () => {
   let dir: string;

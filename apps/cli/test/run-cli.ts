@@ -1,5 +1,6 @@
 /** Helpers for the end-to-end tests: build the CLI when dist is missing, then spawn it. */
 import { execFile, execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -40,3 +41,17 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 
 /** Non-empty lines of a text. */
 export const lines = (text: string) => text.split('\n').filter((l) => l.trim().length > 0);
+
+/** Exit 2 within 5 s, one `error:` line naming `option`, no stack. */
+export async function expectUsage(args: string[], option: string, pattern: RegExp): Promise<void> {
+  const started = Date.now();
+  const r = await runCli(args);
+  expect(Date.now() - started).toBeLessThan(5000);
+  expect(r.code).toBe(2);
+  const errorLines = lines(r.stderr).filter((l) => /error/i.test(l));
+  expect(errorLines).toHaveLength(1);
+  expect(errorLines[0]).toMatch(/^error: /);
+  expect(errorLines[0]).toContain(option);
+  expect(errorLines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
