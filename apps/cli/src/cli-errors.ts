@@ -3,6 +3,8 @@
  * `error: ...` on stderr. Stack traces only with --verbose or DEBUG set, because a user who
  * gave a bad file needs the file and the problem, not our call stack.
  */
+import { printable } from '@yolo-saliency/core';
+
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
     super(message);
@@ -13,10 +15,14 @@ export class UsageError extends Error {
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_USAGE = 2;
 
-/** One line of text for any thrown value. */
+/**
+ * One line of text for any thrown value, with control characters escaped (core's printable):
+ * an option value is echoed in its error ('--iou must be a number, got ...') and may hold any
+ * bytes a shell passes.
+ */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+  return printable(text.replace(/\s*\n\s*/g, ' ').trim(), 4000) || 'unknown error';
 }
 
 export function wantsStack(argv: readonly string[]): boolean {
