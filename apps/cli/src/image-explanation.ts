@@ -80,7 +80,7 @@ function imageError(path: string, error: unknown): Error {
 }
 
 /** Draw and write one image's files into `outputs`; returns what --json says about the image. */
-export async function writeImageOutputs(prepared: ImageInput, explanation: Explanation, s: ExplainSettings, outputs: OutputWriter): Promise<ImageJson> {
+export async function writeImageOutputs(prepared: Omit<ImageInput, 'input'>, explanation: Explanation, s: ExplainSettings, outputs: OutputWriter): Promise<ImageJson> {
   const { maps } = explanation;
   const detections = explanation.detections ?? [];
   const methodsJson: MethodJson[] = [];

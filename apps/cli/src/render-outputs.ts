@@ -9,11 +9,11 @@ const OVERLAY_ALPHA = 0.5;
 /** Panel tiles are scaled down to this many pixels on their longer side, to keep panels viewable. */
 const PANEL_TILE_SIZE = 416;
 
-export function imageBox(detection: Detection, prepared: ImageInput): [number, number, number, number] {
+export function imageBox(detection: Detection, prepared: Pick<ImageInput, 'letterbox' | 'picture'>): [number, number, number, number] {
   return letterboxBoxToImage(detection.box, prepared.letterbox);
 }
 
-function inImagePixels(detections: readonly Detection[], prepared: ImageInput): Detection[] {
+function inImagePixels(detections: readonly Detection[], prepared: Pick<ImageInput, 'letterbox' | 'picture'>): Detection[] {
   return detections.map((d) => ({ ...d, box: imageBox(d, prepared) }));
 }
 
@@ -22,7 +22,7 @@ function inImagePixels(detections: readonly Detection[], prepared: ImageInput): 
  * normalised at network resolution, mapped back through the letterbox as values (not
  * colours, so the colormap is not blurred), then coloured at the photo's size.
  */
-export function renderOverlay(map: SaliencyMap, prepared: ImageInput, colormap: Colormap, percentile: number): Image8 {
+export function renderOverlay(map: SaliencyMap, prepared: Pick<ImageInput, 'letterbox' | 'picture'>, colormap: Colormap, percentile: number): Image8 {
   const values = normalizeForDisplay(reduceChannels(map.map, 'abs-max'), { percentile });
   const onPhoto = unletterboxMap(values, prepared.letterbox);
   const heat = applyColormap(onPhoto, prepared.picture.width, prepared.picture.height, colormap);
@@ -31,7 +31,7 @@ export function renderOverlay(map: SaliencyMap, prepared: ImageInput, colormap: 
 }
 
 /** A copy of the photo with every detection drawn. */
-export function renderDetections(prepared: ImageInput, detections: readonly Detection[]): Image8 {
+export function renderDetections(prepared: Pick<ImageInput, 'letterbox' | 'picture'>, detections: readonly Detection[]): Image8 {
   const { picture } = prepared;
   const copy: Image8 = { ...picture, data: new Uint8Array(picture.data) };
   return drawDetections(copy, inImagePixels(detections, prepared));

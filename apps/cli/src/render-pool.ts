@@ -18,8 +18,13 @@ interface Pending {
   worker: Worker;
 }
 
-/** Render threads for this machine: the cores left beside the main thread, 1 to 4. */
+/**
+ * Render threads for this machine: the cores left beside the main thread, 1 to 4, or
+ * YOLO_SALIENCY_RENDER_THREADS (0: draw on the main thread).
+ */
 export function renderThreadCount(): number {
+  const env = Number(process.env.YOLO_SALIENCY_RENDER_THREADS);
+  if (process.env.YOLO_SALIENCY_RENDER_THREADS && Number.isInteger(env) && env >= 0 && env <= 64) return env;
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
@@ -47,8 +52,12 @@ export class RenderPool {
     const id = this.nextId++;
     const worker = this.leastBusy();
     const done = new Promise<ImageJson>((resolve, reject) => this.pending.set(id, { resolve, reject, files, worker }));
-    const job: RenderJob = { id, prepared, explanation, settings };
-    worker.postMessage(job);
+    // The thread draws on the picture; the network input stays here. Buffers this image owns
+    // alone move to the thread instead of being copied (the caller is done with them).
+    const { input: _input, ...picture } = prepared;
+    const job: RenderJob = { id, prepared: picture, explanation, settings };
+    const owned = [picture.picture.data, ...explanation.maps.map((m) => m.map.data)].filter((a) => a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer).map((a) => a.buffer as ArrayBuffer);
+    worker.postMessage(job, [...new Set(owned)]);
     return { done, files };
   }
 

@@ -12,7 +12,8 @@ import type { ImageInput } from './image-input.js';
 
 export interface RenderJob {
   id: number;
-  prepared: ImageInput;
+  /** The image without its network input (drawing does not read it). */
+  prepared: Omit<ImageInput, 'input'>;
   explanation: Explanation;
   settings: ExplainSettings;
 }
