@@ -241,4 +241,18 @@ describe.skipIf(!REDIS_SERVER)('a fleet on Redis: queue submit, workers, queue s
     expect(status.workers).toEqual([]);
     expect(status.waiting).toBe(1);
   });
+
+  it('queue submit refuses a file that is not there (workers would not find it either); queue clean --all empties a queue', async () => {
+    const out = join(dir, 'other');
+    const present = join(dir, 'data', 'images', '1.png');
+    const absent = join(dir, 'data', 'images', 'absent.png');
+    const r = await runCli(['queue', 'submit', present, absent, '--redis', url, '--queue', 'other', ...MODEL, '--out', out, '--json']);
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([`error: ${absent}: not found; not queued`]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ queue: 'other', images: 1, queued: 1 });
+    const cleaned = await runCli(['queue', 'clean', '--redis', url, '--queue', 'other', '--all']);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    const status = JSON.parse((await runCli(['queue', 'status', '--redis', url, '--queue', 'other', '--json'])).stdout);
+    expect(status).toMatchObject({ queue: 'other', waiting: 0, active: 0, completed: 0, failed: 0 });
+  });
 });

@@ -2,6 +2,7 @@
  * `queue submit|status|bench|clean`: a thin layer over fleet/ (BullMQ on Redis). Workers
  * (`yolo-saliency worker`) take the jobs.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { METHOD_NAMES } from '@yolo-saliency/core';
 import type { MethodName } from '@yolo-saliency/core';
@@ -57,7 +58,18 @@ const submitCommand: Command = {
     const sources = await expandImageArguments(args.positionals, out, 'queue submit');
     const choice = await chooseModel(args, 'queue submit');
     const model = modelSpecOf(args, choice);
-    const named = nameOutputs(sources.images.map((p) => resolve(p)), out, outputSuffixes(settings), specFiles(model));
+    // Workers read the images by these paths: a file missing here is an error now, not a failed job later.
+    const images: string[] = [];
+    let missing = 0;
+    for (const path of sources.images.map((p) => resolve(p))) {
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile()) images.push(path);
+      else {
+        missing++;
+        process.stderr.write(`error: ${path}: ${info ? 'not a file' : 'not found'}; not queued\n`);
+      }
+    }
+    const named = nameOutputs(images, out, outputSuffixes(settings), specFiles(model));
     for (const w of named.warnings) process.stderr.write(`warning: ${w}\n`);
     const digests = await digestsOf(specFiles(model));
     const client = await connectOnce(fleet);
@@ -74,7 +86,7 @@ const submitCommand: Command = {
     } finally {
       client.disconnect();
     }
-    return 0;
+    return missing ? 1 : 0;
   },
 };
 

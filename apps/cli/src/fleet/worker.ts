@@ -15,6 +15,7 @@
  * step (before computing, between IG or SmoothGrad batches, before publishing its files), or
  * finishes when it is already publishing; then the worker leaves the registry and exits.
  */
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -213,7 +214,7 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
     try {
       if (d?.version !== 1) throw new UnrecoverableError(`job ${jobId}: not a job this worker knows (version ${String(d?.version)})`);
       checkpoint();
-      await prepareOutputFolder(d.out);
+      await checkSharedPaths(d);
       entry = await models.acquire(d);
       checkpoint();
       const settings: ExplainSettings = { ...d.settings, out: d.out, saveRaw: true, batchSize: entry.batch };
@@ -370,6 +371,19 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
     await closed;
     return interruption() ? 0 : 1;
   });
+}
+
+/**
+ * The job's folder and image must be the submitter's, seen through a shared mount. Missing
+ * here is this machine's problem, not the image's: a retryable error (another worker, or this
+ * one once the share is mounted, can do the job), and the folder is never created here (the
+ * files would land on this machine's own disk).
+ */
+async function checkSharedPaths(d: ExplainJobData): Promise<void> {
+  const folder = await stat(d.out).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new Error(`${d.out}: the output folder is not there on this worker (is the shared folder mounted?)`);
+  await prepareOutputFolder(d.out);
+  if (!(await stat(d.image).catch(() => undefined))) throw new Error(`${d.image}: not found on this worker (is the shared folder mounted?)`);
 }
 
 function describe(info: RuntimeInfo): string {
