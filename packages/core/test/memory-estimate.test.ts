@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder } from '@yolo-saliency/core/graph';
-import { estimateRunBytes, largestBatchWithin, modelMemory } from '@yolo-saliency/core/runtime';
+import { GraphBuilder } from '../src/graph/index.js';
+import { estimateRunBytes, largestBatchWithin, modelMemory } from '../src/runtime/index.js';
 
 /** input 3 ch -> conv 3x3 8 ch (pads 1) -> leaky -> maxpool 2/2 -> conv 1x1 to one head. */
 function small(pool = 2, poolStride = 2) {
