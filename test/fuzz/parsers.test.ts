@@ -17,7 +17,7 @@ import { loadSeeds } from './fixtures.js';
 import { fuzzSettings, ParserPool, runFamilies, Tally } from './harness.js';
 import { parserFamilies } from './parser-families.js';
 
-const settings = fuzzSettings({ budgetS: 30, maxCases: 400, minCases: 10, caseTimeoutS: 10 });
+const settings = fuzzSettings({ budgetS: 30, maxCases: 400, minCases: 10, caseTimeoutS: 20 });
 
 describe('fuzz: parsers in process', () => {
   const tally = new Tally(settings);
