@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_IMAGES, BUNDLED_MODELS, DEFAULT_IMAGE_ID, DEFAULT_MODEL_ID, bundledImage, bundledModel, loadModelFile, missingBundledFiles, readImage } from '@yolo-saliency/node';
+import { BUNDLED_IMAGES, BUNDLED_MODELS, DEFAULT_IMAGE_ID, DEFAULT_MODEL_ID, bundledImage, bundledModel, loadModelFile, missingBundledFiles, readImage } from '../src/index.js';
 
 describe('bundled models and images', () => {
   it('has unique URL-safe ids, files on disk, and a default model and image that exist', () => {
