@@ -24,7 +24,7 @@ function mainHelp(): string {
   return [
     'Usage: yolo-saliency <command> [options]',
     '',
-    'Saliency maps for YOLOv3 detectors.',
+    'Saliency maps for YOLO detectors (YOLOv3, YOLOv4, YOLOv7-tiny, Yolo-Fastest).',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),

@@ -1,7 +1,7 @@
 /**
  * The models and images that ship in the repository's fixtures/, and which of them an app
- * opens on. The one list every app reads (the web app today; the CLI's default will move
- * here): changing the bundled default is an edit of this file alone.
+ * opens on. The one list every app reads (the CLI's defaults and the web app): changing the
+ * bundled default is an edit of this file alone.
  *
  * Every entry has a stable id, the only thing a client may name: the paths stay here, on the
  * server side.
