@@ -26,7 +26,8 @@ import { loadKeras } from '@yolo-saliency/core/loaders';
 import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { readNpy } from '../packages/core/test/helpers/npy.js';
-import { cosine, imageOf, maxAbs, maxAbsDiff, randomInput, randomNormal } from '../packages/runtime-tfjs/test/helpers/tensors.js';
+import { maxAbs, maxAbsDiff, randomInput, randomNormal } from '../packages/runtime-tfjs/test/helpers/tensors.js';
+import { expectSameGradient } from './helpers/expect-same-gradient.js';
 import { gradientMargin } from './helpers/gradient-margin.js';
 import { randomYoloCase, type RandomYoloCase } from './helpers/random-yolo.js';
 
@@ -91,22 +92,6 @@ function oneHot(heads: TensorData[], seed: number): TensorData[] {
     }
     return { dims: h.dims, data };
   });
-}
-
-function expectSameGradient(got: TensorData, want: TensorData, what: string): void {
-  expect(got.dims, what).toEqual(want.dims);
-  for (let n = 0; n < want.dims[0]; n++) {
-    const [a, b] = [imageOf(got, n).data, imageOf(want, n).data];
-    const scale = maxAbs(b);
-    const where = `${what}, image ${n}: cosine ${cosine(a, b)}, max |diff| ${maxAbsDiff(a, b)} (max |grad| ${scale})`;
-    if (scale === 0) {
-      // Nothing reaches the input (guided rule, a target whose gradient is negative everywhere).
-      expect(maxAbs(a), where).toBe(0);
-      continue;
-    }
-    expect(cosine(a, b), where).toBeGreaterThanOrEqual(0.9999);
-    expect(maxAbsDiff(a, b), where).toBeLessThanOrEqual(1e-4 * scale);
-  }
 }
 
 const prepared = Array.from({ length: CASES }, (_, i) => prepare(i + 1));

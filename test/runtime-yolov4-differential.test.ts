@@ -17,6 +17,7 @@ import { explain, type LoadedModel, type MethodName, type TensorData } from '@yo
 import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
 import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { cosine, imageOf, maxAbs, maxAbsDiff, randomInput, randomNormal } from '../packages/runtime-tfjs/test/helpers/tensors.js';
+import { expectSameGradient } from './helpers/expect-same-gradient.js';
 import { gradientMargin } from './helpers/gradient-margin.js';
 import { randomYoloV4Case, type RandomYoloV4Case } from './helpers/random-yolo.js';
 
@@ -56,21 +57,6 @@ describe('the random YOLOv4-family cases', () => {
     console.log(`${CASES} cases, sizes ${Math.min(...cases.map((c) => c.size))}-${Math.max(...cases.map((c) => c.size))} px; ${prepared.filter((p) => p.redrawn > 0).length} drew a new input away from a gradient jump`);
   });
 });
-
-function expectSameGradient(got: TensorData, want: TensorData, what: string): void {
-  expect(got.dims, what).toEqual(want.dims);
-  for (let n = 0; n < want.dims[0]; n++) {
-    const [a, b] = [imageOf(got, n).data, imageOf(want, n).data];
-    const scale = maxAbs(b);
-    const where = `${what}, image ${n}: cosine ${cosine(a, b)}, max |diff| ${maxAbsDiff(a, b)} (max |grad| ${scale})`;
-    if (scale === 0) {
-      expect(maxAbs(a), where).toBe(0);
-      continue;
-    }
-    expect(cosine(a, b), where).toBeGreaterThanOrEqual(0.9999);
-    expect(maxAbsDiff(a, b), where).toBeLessThanOrEqual(1e-4 * scale);
-  }
-}
 
 describe.each(prepared.map((p) => [`${p.c.summary}${p.input.dims[0] > 1 ? ', batch 2' : ''}`, p] as const))('%s', (_, { c, input }) => {
   let onnx: LoadedModel;
