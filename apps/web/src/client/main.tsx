@@ -11,6 +11,7 @@ import type { CatalogResponse, ComputePlace, DetectionJson, ImageInfo, ModelInfo
 import { cosineSimilarity, encodeNpyFloat32, toThreeChannels } from '../shared/raw-map.js';
 import type { BrowserModelFiles } from './browser-protocol.js';
 import { apiJson, Cancelled, computeInBrowser, computeOnServer, type Computation, type Computed, type ComputeStatus } from './compute.js';
+import { centreMarkerRadius, detectionAt } from './detection-at.js';
 import { decodeImage, drawOn, pngBlob, renderDetectionsPicture, renderOverlay, renderPanel, type DisplaySettings } from './render.js';
 import './style.css';
 
@@ -46,6 +47,12 @@ function megabytes(bytes: number): string {
 function describeRuntime(c: Computed): string {
   const r = c.runtime;
   return `${c.where}: ${r.name} (${r.backend} on ${r.device})`;
+}
+
+/** Where a mouse event on the picture's overlay is, in picture pixels (the overlay is stretched over the picture). */
+function pictureCoordinates(e: MouseEvent, picture: { width: number; height: number }): [number, number] {
+  const area = (e.currentTarget as Element).closest('svg')!.getBoundingClientRect();
+  return [((e.clientX - area.left) / area.width) * picture.width, ((e.clientY - area.top) / area.height) * picture.height];
 }
 
 function download(blob: Blob, name: string): void {
@@ -85,6 +92,7 @@ function App() {
   /** The detections, with the model and image they are of (shown only while those are chosen). */
   const [detection, setDetected] = useState<Computed & { modelKey: string; imageKey: string; picture: Image8; computeKey: string }>();
   const [selected, setSelected] = useState<number>();
+  const [hovered, setHovered] = useState<number>();
   const [quantity, setQuantity] = useState<Quantity>('score');
   const [rawTarget, setRawTarget] = useState('');
   const [methods, setMethods] = useState<MethodName[]>([...METHOD_NAMES]);
@@ -493,21 +501,44 @@ function App() {
         <div class="stage" data-testid="stage">
           {detectionsPicture && <Picture image={detectionsPicture} testId="picture" label={image?.title} />}
           {picture && detected && (
-            <svg viewBox={`0 0 ${picture.width} ${picture.height}`} preserveAspectRatio="none">
+            <svg
+              viewBox={`0 0 ${picture.width} ${picture.height}`}
+              preserveAspectRatio="none"
+              class={hovered !== undefined ? 'over-detection' : undefined}
+              onMouseLeave={() => setHovered(undefined)}
+            >
+              {/* Beneath the boxes: a click or hover anywhere is resolved by where it lands, so
+                  overlapping boxes do not hide one another (detection-at.ts). */}
+              <rect
+                class="hit-layer"
+                width={picture.width}
+                height={picture.height}
+                onMouseMove={(e) => setHovered(detectionAt(detected.detections, ...pictureCoordinates(e, picture)))}
+                onClick={(e) => {
+                  const index = detectionAt(detected.detections, ...pictureCoordinates(e, picture));
+                  if (index !== undefined) explainDetection(index);
+                }}
+              />
               {detected.detections.map((d) => (
-                <rect
+                <g
                   data-testid="detection"
+                  data-index={d.index}
                   data-class={d.className}
                   data-score={d.score.toFixed(4)}
-                  class={selected === d.index ? 'selected' : undefined}
-                  x={d.box[0]}
-                  y={d.box[1]}
-                  width={Math.max(1, d.box[2] - d.box[0])}
-                  height={Math.max(1, d.box[3] - d.box[1])}
-                  onClick={() => explainDetection(d.index)}
+                  class={[selected === d.index && 'selected', hovered === d.index && 'hovered'].filter(Boolean).join(' ') || undefined}
                 >
                   <title>{`${d.className} ${d.score.toFixed(2)} (det:${d.index})`}</title>
-                </rect>
+                  <rect class="outline" x={d.box[0]} y={d.box[1]} width={Math.max(1, d.box[2] - d.box[0])} height={Math.max(1, d.box[3] - d.box[1])} />
+                  {/* The box's centre always means this box, whatever overlaps it. */}
+                  <circle
+                    class="centre"
+                    cx={(d.box[0] + d.box[2]) / 2}
+                    cy={(d.box[1] + d.box[3]) / 2}
+                    r={centreMarkerRadius(d.box, picture)}
+                    onMouseEnter={() => setHovered(d.index)}
+                    onClick={() => explainDetection(d.index)}
+                  />
+                </g>
               ))}
             </svg>
           )}
