@@ -31,14 +31,24 @@ export const PROCESS_BYTES = 384 * MiB;
 export const WASM_HEAP_BYTES = 4294901760;
 
 /**
- * tfjs's wasm backend keeps more than the default estimate: its heap only grows, and pads,
- * pools and the backward copy tensors inside it. Measured peaks: about 10 copies of one image's
- * activations per call (shapes model at 1024: 1.7 GB for 0.16 GB of activations) and 1.5 per
- * image of the batch for the tape (yolov3-tiny at 416, batch 8). Its calls hold about 384 MiB
- * of activations (runtime-tfjs picks that itself; it is passed explicitly here so the estimate
- * and the run split batches the same way).
+ * tfjs's wasm backend, fitted to its measured heaps: the Emscripten heap only grows, so a run's
+ * peak is kept, and a backward's per-layer transients (gradients, padded copies) count in
+ * units of the largest layer, on top of a fixed growth step. Heap peaks (HEAPU8 after vanilla,
+ * guided and VBP, one image; IG of 8 steps where named), against this profile's estimate:
+ * yolov3 at 416 2632 MiB (estimate 2766) and at 608 3929 (4087: the largest size that fits the
+ * 4 GiB heap, and it ran), yolov3-tiny at 416 843 (1363) and IG 1698 (1725), the shapes model at
+ * 1024 1997 (1999) and at 512 IG 1518 (1726), Yolo-Fastest-1.1-xl at 320 357 and at 1024 3156
+ * (3812), yolov4-tiny at 416 725 (1224). A plain forward (detect): 0.9-2.6 copies of the
+ * activations (yolov3 at 608 1283 MiB). Calls hold about 384 MiB of activations (runtime-tfjs
+ * picks that itself; it is passed explicitly here so the estimate and the run split batches the
+ * same way). The earlier profile, 10 copies of the activations per image, refused yolov3 at
+ * 416, which runs in 2.6 GiB.
  */
-const WASM_PROFILE = { callBytes: 384 * MiB, gradients: { callCopies: 10, tapeCopies: 1.5 }, forward: { callCopies: 6, tapeCopies: 0 } } as const;
+const WASM_PROFILE = {
+  callBytes: 384 * MiB,
+  gradients: { callCopies: 1.75, tapeCopies: 0, largestCopies: 25, fixedBytes: 900 * MiB },
+  forward: { callCopies: 1.5, tapeCopies: 0, largestCopies: 5, fixedBytes: 128 * MiB },
+} as const;
 
 /**
  * Bytes per image pixel, measured on 64-megapixel photos (sharp's decode 3, the letterbox's

@@ -55,6 +55,9 @@ describe('estimateRunBytes and largestBatchWithin', () => {
   it('holds a call of imagesPerCall images plus the tape of the whole batch when a runtime splits it', () => {
     const fixed = 3 * m.weightBytes + m.scratchBytes;
     expect(estimateRunBytes(m, { batch: 8, gradients: true, imagesPerCall: 2, callCopies: 10, tapeCopies: 1.5 })).toBe(fixed + 2 * (10 * m.activationBytes + m.paddingBytes) + 8 * 1.5 * m.activationBytes);
+    expect(estimateRunBytes(m, { batch: 8, gradients: true, imagesPerCall: 2, callCopies: 1.75, tapeCopies: 0, largestCopies: 25, fixedBytes: 900 })).toBe(
+      900 + fixed + 2 * (1.75 * m.activationBytes + 25 * m.largest.bytes + m.paddingBytes),
+    );
   });
 
   it('finds the largest batch within a budget, and 0 when one image does not fit', () => {

@@ -92,6 +92,14 @@ export interface RunMemoryOptions {
   callCopies?: number;
   /** Copies of one image's activations kept for the whole batch (the tape; default ACTIVATION_COPIES). */
   tapeCopies?: number;
+  /**
+   * Copies of the largest node's output per image in a call (default 0): transients that follow
+   * one layer at a time (a backward's gradients and padded copies) in an allocator that keeps
+   * its peak, such as a WebAssembly heap.
+   */
+  largestCopies?: number;
+  /** Bytes a run takes whatever the model (an allocator's growth steps; default 0). */
+  fixedBytes?: number;
 }
 
 /** Peak bytes of a loaded model running `batch` images (weights included, the process itself not). */
@@ -101,9 +109,10 @@ export function estimateRunBytes(memory: ModelMemory, options: RunMemoryOptions)
   const tapeCopies = options.tapeCopies ?? defaults.tape;
   const perCall = Math.min(options.batch, options.imagesPerCall ?? options.batch);
   return (
+    (options.fixedBytes ?? 0) +
     memory.weightBytes * WEIGHT_COPIES +
     memory.scratchBytes +
-    perCall * (memory.activationBytes * callCopies + memory.paddingBytes) +
+    perCall * (memory.activationBytes * callCopies + memory.largest.bytes * (options.largestCopies ?? 0) + memory.paddingBytes) +
     options.batch * memory.activationBytes * tapeCopies
   );
 }
