@@ -20,14 +20,13 @@
  * next input seed; the test says how many did.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededRandom, type LoadedModel, type TensorData } from '@yolo-saliency/core';
+import { describe, expect, it } from 'vitest';
+import { createSeededRandom, type TensorData } from '@yolo-saliency/core';
 import { loadKeras } from '@yolo-saliency/core/loaders';
-import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
-import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
 import { readNpy } from '../packages/core/test/helpers/npy.js';
 import { maxAbs, maxAbsDiff, randomInput, randomNormal } from '../packages/runtime-tfjs/test/helpers/tensors.js';
 import { expectSameGradient } from './helpers/expect-same-gradient.js';
+import { TFJS_CPU_BACKENDS, useRuntimePair } from './helpers/runtime-pair.js';
 import { gradientMargin } from './helpers/gradient-margin.js';
 import { randomYoloCase, type RandomYoloCase } from './helpers/random-yolo.js';
 
@@ -39,7 +38,6 @@ const CASES = 48;
  * times looser still. About one case in eight draws again.
  */
 const MIN_MARGIN = 1e-6;
-const BACKENDS = ['wasm', 'cpu'] as const;
 
 interface Prepared {
   c: RandomYoloCase;
@@ -126,32 +124,22 @@ describe('the margin guard', () => {
 });
 
 describe.each(prepared.map((p) => [`${p.c.summary}${p.greyBands ? ', grey bands' : ''}${p.input.dims[0] > 1 ? ', batch 2' : ''}`, p] as const))('%s', (_, { c, input }) => {
-  let onnx: LoadedModel;
-  const tfjs: Partial<Record<(typeof BACKENDS)[number], LoadedModel>> = {};
-
-  beforeAll(async () => {
-    onnx = await createOnnxRuntime().load(c.graph, { inputSize: [c.size, c.size], threads: 1 });
-    for (const backend of BACKENDS) tfjs[backend] = await createTfjsRuntime().load(c.graph, { backend, inputSize: [c.size, c.size] });
-  });
-  afterAll(async () => {
-    await onnx?.dispose();
-    for (const m of Object.values(tfjs)) await m?.dispose();
-  });
+  const runtimes = useRuntimePair(c.graph, c.size);
 
   it('tfjs (wasm, cpu) heads and input gradients (plain, guided; dense and one-hot) match onnx', async () => {
-    const want = await onnx.forward(input, { gradients: true });
+    const want = await runtimes.onnx.forward(input, { gradients: true });
     const headGradients = {
       dense: want.heads.map((h, k) => randomNormal(h.dims, c.seed * 10 + k)),
       target: oneHot(want.heads, c.seed),
     };
     const wanted: Record<string, TensorData> = {};
     for (const [name, g] of Object.entries(headGradients)) {
-      for (const rule of ['plain', 'guided'] as const) wanted[`${name}/${rule}`] = await onnx.backward(want.tape!, g, { rule });
+      for (const rule of ['plain', 'guided'] as const) wanted[`${name}/${rule}`] = await runtimes.onnx.backward(want.tape!, g, { rule });
     }
     want.tape!.dispose();
 
-    for (const backend of BACKENDS) {
-      const model = tfjs[backend]!;
+    for (const backend of TFJS_CPU_BACKENDS) {
+      const model = runtimes.tfjs[backend];
       const got = await model.forward(input, { gradients: true });
       got.heads.forEach((head, k) => {
         expect(head.dims).toEqual(want.heads[k].dims);

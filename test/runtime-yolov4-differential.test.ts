@@ -12,17 +12,15 @@
  * away from gradient jumps (rectifier signs, mish/swish at 0 for the guided rule, maxpool near
  * ties; test/helpers/gradient-margin.ts), as in runtime-gradient-differential.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, type LoadedModel, type MethodName, type TensorData } from '@yolo-saliency/core';
-import { createOnnxRuntime } from '@yolo-saliency/runtime-onnx';
-import { createTfjsRuntime } from '@yolo-saliency/runtime-tfjs';
+import { describe, expect, it } from 'vitest';
+import { explain, type MethodName, type TensorData } from '@yolo-saliency/core';
 import { cosine, imageOf, maxAbs, maxAbsDiff, randomInput, randomNormal } from '../packages/runtime-tfjs/test/helpers/tensors.js';
 import { expectSameGradient } from './helpers/expect-same-gradient.js';
+import { TFJS_CPU_BACKENDS, useRuntimePair } from './helpers/runtime-pair.js';
 import { gradientMargin } from './helpers/gradient-margin.js';
 import { randomYoloV4Case, type RandomYoloV4Case } from './helpers/random-yolo.js';
 
 const CASES = 16;
-const BACKENDS = ['wasm', 'cpu'] as const;
 const MIN_MARGIN = 1e-6;
 const METHODS: MethodName[] = ['vanilla', 'guided', 'integrated-gradients', 'visual-backprop'];
 
@@ -59,33 +57,23 @@ describe('the random YOLOv4-family cases', () => {
 });
 
 describe.each(prepared.map((p) => [`${p.c.summary}${p.input.dims[0] > 1 ? ', batch 2' : ''}`, p] as const))('%s', (_, { c, input }) => {
-  let onnx: LoadedModel;
-  const tfjs: Partial<Record<(typeof BACKENDS)[number], LoadedModel>> = {};
   const deepest = c.size / 2 ** c.downsamples.length;
   const target = `raw:scale=0,anchor=0,y=${(c.seed * 7) % deepest},x=${(c.seed * 5) % deepest},channel=${4 + (c.seed % 2)}`;
-
-  beforeAll(async () => {
-    onnx = await createOnnxRuntime().load(c.graph, { inputSize: [c.size, c.size], threads: 1 });
-    for (const backend of BACKENDS) tfjs[backend] = await createTfjsRuntime().load(c.graph, { backend, inputSize: [c.size, c.size] });
-  });
-  afterAll(async () => {
-    await onnx?.dispose();
-    for (const m of Object.values(tfjs)) await m?.dispose();
-  });
+  const runtimes = useRuntimePair(c.graph, c.size);
 
   it('heads and input gradients (plain, guided) match on tfjs wasm and cpu', async () => {
-    const want = await onnx.forward(input, { gradients: true });
+    const want = await runtimes.onnx.forward(input, { gradients: true });
     const g = want.heads.map((h, k) => randomNormal(h.dims, c.seed * 10 + k));
-    const wanted = { plain: await onnx.backward(want.tape!, g, { rule: 'plain' }), guided: await onnx.backward(want.tape!, g, { rule: 'guided' }) };
+    const wanted = { plain: await runtimes.onnx.backward(want.tape!, g, { rule: 'plain' }), guided: await runtimes.onnx.backward(want.tape!, g, { rule: 'guided' }) };
     want.tape!.dispose();
-    for (const backend of BACKENDS) {
-      const got = await tfjs[backend]!.forward(input, { gradients: true });
+    for (const backend of TFJS_CPU_BACKENDS) {
+      const got = await runtimes.tfjs[backend].forward(input, { gradients: true });
       got.heads.forEach((head, k) => {
         expect(head.dims).toEqual(want.heads[k].dims);
         expect(maxAbsDiff(head.data, want.heads[k].data), `${backend} head ${k}`).toBeLessThanOrEqual(1e-4 * maxAbs(want.heads[k].data));
       });
       for (const rule of ['plain', 'guided'] as const) {
-        expectSameGradient(await tfjs[backend]!.backward(got.tape!, g, { rule }), wanted[rule], `${backend} ${rule} rule`);
+        expectSameGradient(await runtimes.tfjs[backend].backward(got.tape!, g, { rule }), wanted[rule], `${backend} ${rule} rule`);
       }
       got.tape!.dispose();
     }
@@ -94,7 +82,7 @@ describe.each(prepared.map((p) => [`${p.c.summary}${p.input.dims[0] > 1 ? ', bat
   it.each(METHODS)('gives the same %s map', async (method) => {
     const image = imageOf(input, 0);
     const options = { method, target, steps: 8 };
-    const [a, b] = [await explain(onnx, image, options), await explain(tfjs.cpu!, image, options)];
+    const [a, b] = [await explain(runtimes.onnx, image, options), await explain(runtimes.tfjs.cpu, image, options)];
     expect(a.map.dims).toEqual(b.map.dims);
     expect(maxAbs(b.map.data)).toBeGreaterThan(0);
     expect(cosine(a.map.data, b.map.data), `${method}, target ${target}`).toBeGreaterThanOrEqual(0.9999);
