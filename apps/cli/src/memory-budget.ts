@@ -33,16 +33,16 @@ export const WASM_HEAP_BYTES = 4294901760;
 /**
  * tfjs's wasm backend, fitted to its measured heaps: the Emscripten heap only grows, so a run's
  * peak is kept, and a backward's per-layer transients (gradients, padded copies) count in
- * units of the largest layer, on top of a fixed growth step. Heap peaks (HEAPU8 after vanilla,
- * guided and VBP, one image; IG of 8 steps where named), against this profile's estimate:
- * yolov3 at 416 2632 MiB (estimate 2766) and at 608 3929 (4087: the largest size that fits the
- * 4 GiB heap, and it ran), yolov3-tiny at 416 843 (1363) and IG 1698 (1725), the shapes model at
- * 1024 1997 (1999) and at 512 IG 1518 (1726), Yolo-Fastest-1.1-xl at 320 357 and at 1024 3156
- * (3812), yolov4-tiny at 416 725 (1224). A plain forward (detect): 0.9-2.6 copies of the
- * activations (yolov3 at 608 1283 MiB). Calls hold about 384 MiB of activations (runtime-tfjs
- * picks that itself; it is passed explicitly here so the estimate and the run split batches the
- * same way). The earlier profile, 10 copies of the activations per image, refused yolov3 at
- * 416, which runs in 2.6 GiB.
+ * units of the largest layer, on top of a fixed growth step. Heap peaks
+ * (packages/runtime-tfjs/scripts/wasm-heap-probe.mjs: vanilla, guided and VBP of one image; IG
+ * of 8 steps where named), against this profile's estimate: yolov3 at 416 2632 MiB (estimate
+ * 2766) and at 608 3929 (4087), yolov3-tiny at 416 843 (1363) and IG 1698 (1725), the shapes
+ * model at 1024 1997 (1999) and at 512 IG 1518 (1726), Yolo-Fastest-1.1-xl at 320 357 and at
+ * 1024 3156 (3812), yolov4-tiny at 416 725 (1224). A plain forward (detect): 0.9-2.6 copies of
+ * the activations (yolov3 at 608 1283 MiB). Calls hold about 384 MiB of activations
+ * (runtime-tfjs picks that itself; it is passed explicitly here so the estimate and the run
+ * split batches the same way). The earlier profile, 10 copies of the activations per image,
+ * refused yolov3 at 416, which runs in 2.6 GiB.
  */
 const WASM_PROFILE = {
   callBytes: 384 * MiB,
