@@ -20,11 +20,16 @@ export interface NamedImage {
 const foldCase = process.platform === 'darwin' || process.platform === 'win32';
 const key = (path: string) => (foldCase ? path.toLowerCase() : path);
 
-/** The path, and where it really is when it exists (links followed). */
+/**
+ * The path, and where it really is when it exists (links followed). realpathSync.native (the C
+ * library's realpath), not Node's JavaScript realpathSync: on Node 20, the latter given a link
+ * to a listening socket left the module loader unable to follow pnpm's links, and the next
+ * import failed ("Cannot find module 'seedrandom'"; found by the fuzz suite).
+ */
 function identities(path: string): string[] {
   const absolute = resolve(path);
   try {
-    return [key(absolute), key(realpathSync(absolute))];
+    return [key(absolute), key(realpathSync.native(absolute))];
   } catch {
     return [key(absolute)];
   }

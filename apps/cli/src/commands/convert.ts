@@ -9,7 +9,7 @@ import { prepareOutputFile } from '../output-folder.js';
 
 const where = (path: string) => {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return resolve(path);
   }
