@@ -68,9 +68,12 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
     try {
       const loaded = loadDarknet({
         cfg: decodeText(modelBytes),
-        cfgName: basename(path),
+        // The loaders put these names in their messages: escaped here as every file name in
+        // a message is (fileLabel), so a name with a line break or an escape sequence reads
+        // the same in every message and the checks below recognise it.
+        cfgName: fileLabel(basename(path)),
         weights: weightsBytes,
-        weightsName: options.weights ? basename(options.weights) : undefined,
+        weightsName: options.weights ? fileLabel(basename(options.weights)) : undefined,
         seed: options.seed,
       });
       graph = loaded.graph;
@@ -84,10 +87,10 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
   } else if (format === 'onnx') {
     let metadata: Map<string, string>;
     try {
-      const imported = importOnnx(modelBytes, basename(path), { anchors: options.anchors });
+      const imported = importOnnx(modelBytes, fileLabel(basename(path)), { anchors: options.anchors });
       ({ graph, metadata } = imported);
       warnings.push(...imported.warnings);
-      if (options.anchors && metadata.has(GRAPH_METADATA_KEY)) warnings.push(`${basename(path)}: the file carries its own anchors; the anchors given were not used`);
+      if (options.anchors && metadata.has(GRAPH_METADATA_KEY)) warnings.push(`${fileLabel(basename(path))}: the file carries its own anchors; the anchors given were not used`);
     } catch (error) {
       throw withFileName(error, path);
     }
@@ -101,7 +104,7 @@ export async function loadModelFile(path: string, options: ModelFileOptions = {}
     }
     weightsSource = 'file';
     // Keras files never carry anchors: without --anchors keras-yolo3's were assumed, as for a foreign ONNX file.
-    if (!options.anchors) warnings.push(`${basename(path)}: ${assumedAnchorsWarning(graph)}`);
+    if (!options.anchors) warnings.push(`${fileLabel(basename(path))}: ${assumedAnchorsWarning(graph)}`);
   }
   if (options.anchors && format !== 'darknet' && options.anchors.length !== graph.heads.length) {
     throw fileError(path, `${options.anchors.length} groups of anchors given for a model with ${graph.heads.length} heads`);
