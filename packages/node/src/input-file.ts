@@ -7,7 +7,7 @@
  * The file is opened with O_NONBLOCK (so opening a FIFO returns at once) and checked with
  * fstat on the open handle (so the check and the read see the same file).
  */
-import { constants, type Stats } from 'node:fs';
+import { constants, statSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { fileError, messageOf, namesFileFirst } from './file-errors.js';
 
@@ -94,6 +94,19 @@ export function openError(path: string, error: unknown): Error {
     ENAMETOOLONG: 'the file name is too long',
     ENXIO: 'is not a readable file (no such device)',
   };
+  // open() answers ENXIO for a socket (or a link to one): name what the file is.
+  if (code === 'ENXIO') {
+    const info = (() => {
+      try {
+        return statSync(path);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (info && !info.isFile()) return fileError(path, `is ${specialFileKind(info)}, not a regular file`, error);
+  }
+  // Many tools read '-' as standard input; this one reads files only, and says so.
+  if (code === 'ENOENT' && path === '-') return fileError(path, 'standard input is not read (give a file path; \'./-\' for a file named -)', error);
   return fileError(path, (code && problem[code]) || messageOf(error).replace(/^\w+: /, ''), error);
 }
 
