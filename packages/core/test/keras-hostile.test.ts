@@ -177,6 +177,18 @@ describe('corrupt Keras files', () => {
     }
   });
 
+  it('a size field too large to allocate is said as such (fuzz seed 20261130, h5 case 408)', async () => {
+    const original = bytesOf('keras-yolo3-w2-c3.h5');
+    const bytes = new Uint8Array(original.length + 16);
+    bytes.set(original);
+    new DataView(bytes.buffer).setFloat32(1704763, 3.4e38, true);
+    forgetHdf5DamageForTests();
+    const { error, printed } = await captured(() => loadKeras(bytes, 'big.h5'));
+    expect(printed).toBe('');
+    expect(error?.message).toBe("big.h5: corrupt HDF5 file (a size in it is too large to allocate: HDF5's on disk image buffer)");
+    forgetHdf5DamageForTests();
+  });
+
   it('a .keras archive whose weights file is corrupt: one line naming the archive and its weights file', async () => {
     const entries = unzipSync(bytesOf('keras-tiny-yolo3-w2-c2.keras'));
     const corrupt: string[] = [];

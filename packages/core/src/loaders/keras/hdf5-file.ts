@@ -165,7 +165,10 @@ export async function readHdf5<T>(bytes: Uint8Array, fileName: string, read: (fi
   const diagnostics = new Hdf5Diagnostics(FS);
   const corrupt = (detail?: string) => {
     damagedBy ??= fileName;
-    return new Error(`${fileName}: corrupt HDF5 file${detail ? ` (HDF5: ${printable(detail)})` : ''}`);
+    // A corrupt size field makes HDF5 fail to allocate its buffer: say what that means for the file.
+    const tooLarge = detail && /memory allocation failed for (.+)/i.exec(detail);
+    const why = tooLarge ? `a size in it is too large to allocate: HDF5's ${printable(tooLarge[1])}` : detail ? `HDF5: ${printable(detail)}` : undefined;
+    return new Error(`${fileName}: corrupt HDF5 file${why ? ` (${why})` : ''}`);
   };
   const limit = datasetLimit(bytes.length);
   let file: InstanceType<typeof h5wasm.File> | undefined;
