@@ -546,7 +546,8 @@ export function judgeCli(c: CliCase, r: CliRun, before: { inputs: Map<string, st
   if (r.code === 1 || r.code === 2) {
     const line = errors[0];
     const namesOption = /--[a-z][a-z-]*|unknown command|IMAGE|needs at least one|no image/.test(line);
-    const namesFile = [...c.files, c.out ?? ''].filter(Boolean).some((f) => [f, basename(f)].some((v) => line.includes(v) || line.includes(printable(v, 4096))));
+    // '-' (which other tools read as standard input) is named as itself when a case passes it as a file.
+    const namesFile = line.startsWith('error: -: ') || [...c.files, c.out ?? ''].filter(Boolean).some((f) => [f, basename(f)].some((v) => line.includes(v) || line.includes(printable(v, 4096))));
     if (r.code === 2 && !namesOption) return fail('a usage error that names no option');
     if (r.code === 1 && !namesFile && !namesOption) return fail('a bad-input error that names no file');
     if (line.length > 2600) return fail(`an error line of ${line.length} characters`);
