@@ -3,7 +3,8 @@
  * typed accessors that validate numbers and choices and a generated --help per command.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from './cli-errors.js';
+import { printable } from '@yolo-saliency/core';
+import { quoted, UsageError } from './cli-errors.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -61,10 +62,10 @@ export class ParsedArgs {
     const n = Number(text);
     const kind = o.integer ? 'an integer' : 'a number';
     if (text.trim() === '' || !Number.isFinite(n) || (o.integer && !Number.isInteger(n))) {
-      throw new UsageError(`--${name} must be ${kind}, got '${text}'`, this.command);
+      throw new UsageError(`--${name} must be ${kind}, got ${quoted(text)}`, this.command);
     }
-    if (o.min !== undefined && n < o.min) throw new UsageError(`--${name} must be at least ${o.min}, got ${text}`, this.command);
-    if (o.max !== undefined && n > o.max) throw new UsageError(`--${name} must be at most ${o.max}, got ${text}`, this.command);
+    if (o.min !== undefined && n < o.min) throw new UsageError(`--${name} must be at least ${o.min}, got ${printable(text)}`, this.command);
+    if (o.max !== undefined && n > o.max) throw new UsageError(`--${name} must be at most ${o.max}, got ${printable(text)}`, this.command);
     return n;
   }
 
@@ -72,7 +73,7 @@ export class ParsedArgs {
     const text = this.string(name);
     if (text === undefined) return undefined;
     if (!choices.includes(text as T)) {
-      throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${text}'`, this.command);
+      throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${quoted(text)}`, this.command);
     }
     return text as T;
   }
@@ -134,8 +135,8 @@ function describeParseError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   const option = /'([^']+)'/.exec(text)?.[1];
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option '${option}'`;
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && option) return `unexpected argument '${option}'`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${quoted(option)}`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && option) return `unexpected argument ${quoted(option)}`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = /--([\w-]+)/.exec(text)?.[1];
     if (name && /argument missing/.test(text)) return `--${name} needs a value`;

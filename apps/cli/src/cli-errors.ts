@@ -25,6 +25,14 @@ export function oneLine(error: unknown): string {
   return printable(text.replace(/\s*\n\s*/g, ' ').trim(), 4000) || 'unknown error';
 }
 
+/**
+ * A value the user gave, quoted for an error line: escaped, and cut at 200 characters (a
+ * pasted file or a runaway shell expansion would otherwise fill the terminal).
+ */
+export function quoted(value: string): string {
+  return `'${printable(value)}'`;
+}
+
 export function wantsStack(argv: readonly string[]): boolean {
   return argv.includes('--verbose') || Boolean(process.env.DEBUG);
 }

@@ -10,7 +10,7 @@ import type { Graph } from '@yolo-saliency/core';
 import { estimateRunBytes, largestBatchWithin, modelMemory, type ModelMemory, type RunMemoryOptions } from '@yolo-saliency/core/runtime';
 import { fileError, messageOf, readImageSize } from '@yolo-saliency/node';
 import type { OptionSpec, ParsedArgs } from './cli-args.js';
-import { UsageError } from './cli-errors.js';
+import { quoted, UsageError } from './cli-errors.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -101,7 +101,7 @@ export class MemoryBudget {
     const text = args.string('max-memory');
     if (text === undefined) return new MemoryBudget(defaultMemoryBudget(), false);
     const bytes = parseSize(text);
-    if (bytes === undefined) throw new UsageError(`--max-memory must be a size such as 512M or 8G, got '${text}'`, command);
+    if (bytes === undefined) throw new UsageError(`--max-memory must be a size such as 512M or 8G, got ${quoted(text)}`, command);
     if (bytes < PROCESS_BYTES) throw new UsageError(`--max-memory must be at least ${formatBytes(PROCESS_BYTES)} (what the process takes before any model), got ${text}`, command);
     return new MemoryBudget(bytes, true);
   }

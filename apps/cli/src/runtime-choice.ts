@@ -5,7 +5,7 @@
 import { runtimeNames } from '@yolo-saliency/node';
 import { TFJS_BACKENDS } from '@yolo-saliency/runtime-tfjs';
 import type { ParsedArgs } from './cli-args.js';
-import { UsageError } from './cli-errors.js';
+import { quoted, UsageError } from './cli-errors.js';
 
 /**
  * Backends each runtime accepts. The onnx list mirrors runtime-onnx's ONNX_BACKENDS (the CLI
@@ -25,12 +25,12 @@ export interface RuntimeChoice {
 /** Check a runtime name and an optional backend; `option` names where the runtime came from. */
 export function checkRuntimeChoice(runtime: string, backend: string | undefined, command: string, option = '--runtime'): RuntimeChoice {
   const names = runtimeNames();
-  if (!names.includes(runtime)) throw new UsageError(`${option} must be one of ${names.join(', ')}, got '${runtime}'`, command);
+  if (!names.includes(runtime)) throw new UsageError(`${option} must be one of ${names.join(', ')}, got ${quoted(runtime)}`, command);
   if (backend === undefined) return { runtime };
   const known = runtime === 'auto' ? [...new Set(Object.values(RUNTIME_BACKENDS).flat())] : RUNTIME_BACKENDS[runtime];
   if (known && !known.includes(backend)) {
     const scope = runtime === 'auto' ? '' : ` for runtime ${runtime}`;
-    throw new UsageError(`--backend must be one of ${known.join(', ')}${scope}, got '${backend}'`, command);
+    throw new UsageError(`--backend must be one of ${known.join(', ')}${scope}, got ${quoted(backend)}`, command);
   }
   return { runtime, backend };
 }

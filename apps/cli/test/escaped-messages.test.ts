@@ -59,4 +59,16 @@ describe('error lines escape what they quote', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a very long argument or option value is quoted cut (found by pnpm fuzz, seed 424242)', async () => {
+    ensureBuilt();
+    const long = 'x'.repeat(5000);
+    for (const args of [['info', long, ...SHAPES_MODEL], ['info', ...SHAPES_MODEL, '--input-size', long], ['info', ...SHAPES_MODEL, `--${long}`]]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      const [line] = lines(r.stderr);
+      expect(line).toMatch(/^error: (unexpected argument|--input-size must be an integer, got|unknown option) '(--)?x{10}x*…'/);
+      expect(line.length).toBeLessThan(400);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { runWorker } from '../fleet/worker.js';
 import { MEMORY_OPTIONS, MemoryBudget } from '../memory-budget.js';
 import { RUNTIME_OPTIONS } from '../model-options.js';
 import { readRuntimeChoice } from '../runtime-choice.js';
+import { quoted } from '../cli-errors.js';
 
 export const workerCommand: Command = {
   spec: {
@@ -37,7 +38,7 @@ export const workerCommand: Command = {
     const threads = args.number('threads', { integer: true, min: 1, max: 1024 });
     const reportSeconds = args.number('report-seconds', { min: 0, max: BOUNDS.repeat * 60 }) ?? 10;
     const name = args.string('name');
-    if (name !== undefined && !/^[\w.@-]{1,100}$/.test(name)) throw new Error(`--name must be 1 to 100 letters, digits, '.', '_', '@' or '-', got '${name}'`);
+    if (name !== undefined && !/^[\w.@-]{1,100}$/.test(name)) throw new Error(`--name must be 1 to 100 letters, digits, '.', '_', '@' or '-', got ${quoted(name)}`);
     return runWorker({ fleet, runtime, budget, concurrency, lockSeconds, reportSeconds, threads, ...(name ? { name } : {}) });
   },
 };
