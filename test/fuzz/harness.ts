@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printable } from '@yolo-saliency/core';
+import { fileLabel } from '@yolo-saliency/node';
 import { caseSeed, Rng } from './mutate.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -261,7 +261,7 @@ export function messageProblem(message: string, names: string[]): string | undef
   if (UNSAFE.test(message)) return `control characters in message: ${JSON.stringify(message.slice(0, 300))}`;
   if (message.length > 2600) return `message of ${message.length} characters`;
   if (INTERNAL.test(message)) return `internal error text: ${message.slice(0, 300)}`;
-  if (names.length && !names.some((n) => [n, basename(n)].some((v) => message.includes(v) || message.includes(printable(v, 4096))))) return `message names none of ${names.map((n) => basename(n)).join(', ')}: ${message.slice(0, 300)}`;
+  if (names.length && !names.some((n) => [n, basename(n)].some((v) => message.includes(v) || message.includes(fileLabel(v))))) return `message names none of ${names.map((n) => basename(n)).join(', ')}: ${message.slice(0, 300)}`;
   return undefined;
 }
 
@@ -546,8 +546,10 @@ export function judgeCli(c: CliCase, r: CliRun, before: { inputs: Map<string, st
   if (r.code === 1 || r.code === 2) {
     const line = errors[0];
     const namesOption = /--[a-z][a-z-]*|unknown command|IMAGE|needs at least one|no image/.test(line);
-    // '-' (which other tools read as standard input) is named as itself when a case passes it as a file.
-    const namesFile = line.startsWith('error: -: ') || [...c.files, c.out ?? ''].filter(Boolean).some((f) => [f, basename(f)].some((v) => line.includes(v) || line.includes(printable(v, 4096))));
+    // A file the case made, or any operand it passed (an argument edit can put a made-up path, or
+    // '-', where a file was), named as messages name files (fileLabel) or by its base name.
+    const operands = c.args.filter((a, i) => i > 0 && (a === '-' || (!a.startsWith('-') && !c.args[i - 1].startsWith('--'))));
+    const namesFile = [...c.files, ...operands, c.out ?? ''].filter(Boolean).some((f) => [f, basename(f)].some((v) => line.includes(v) || line.includes(fileLabel(v))));
     if (r.code === 2 && !namesOption) return fail('a usage error that names no option');
     if (r.code === 1 && !namesFile && !namesOption) return fail('a bad-input error that names no file');
     if (line.length > 2600) return fail(`an error line of ${line.length} characters`);

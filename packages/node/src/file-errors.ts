@@ -16,13 +16,21 @@ export function messageOf(error: unknown): string {
   return printable(text.replace(/\s*\n\s*/g, ' ').trim(), MAX_MESSAGE);
 }
 
+/** Longest path shown whole in a message; a longer one shows its start and its end. */
+const MAX_LABEL = 1024;
+const LABEL_END = 400;
+
 /**
  * A path as messages show it: escaped like file content (a name can hold a newline or an
- * escape sequence, and a dataset's labels.json or an upload can name files), never cut short
- * of the longest path a system opens.
+ * escape sequence, and a dataset's labels.json or an upload can name files). A path longer
+ * than 1024 characters once escaped (only a made-up one is) keeps its first and last 400, the
+ * file's own name among them: shown whole (up to 4096), it left no room for the problem.
  */
 export function fileLabel(file: string): string {
-  return printable(file, 4096);
+  // Escaped first, then cut: an escape takes up to 6 characters, and the cut bounds what is shown.
+  const shown = Array.from(printable(file, Number.MAX_SAFE_INTEGER));
+  if (shown.length <= MAX_LABEL) return shown.join('');
+  return `${shown.slice(0, LABEL_END).join('')}…${shown.slice(-LABEL_END).join('')}`;
 }
 
 /** An Error whose message is `file: problem` (the file's and the problem's control characters escaped). */
