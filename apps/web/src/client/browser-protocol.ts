@@ -1,6 +1,6 @@
 /** Messages between the page and its compute worker (browser-worker.ts). */
-import type { Letterbox, MethodName } from '@yolo-saliency/core';
-import type { DetectionJson, RuntimeJson } from '../shared/api.js';
+import type { MethodName } from '@yolo-saliency/core';
+import type { ComputedMap, ModelComputation } from '../shared/model-computation.js';
 
 export interface NamedBytes {
   name: string;
@@ -29,15 +29,8 @@ export interface BrowserTask {
   noise?: number;
 }
 
-export interface BrowserResult {
-  runtime: RuntimeJson;
-  inputSize: [number, number];
-  letterbox: Letterbox;
-  detections: DetectionJson[];
-  target?: { spec: string; value: number; detection?: DetectionJson };
-  maps: Array<{ method: MethodName; milliseconds: number; targetValue: number; completenessError?: number; dims: number[]; data: Float32Array }>;
-  milliseconds: number;
-}
+/** The same JSON as the server's answer (shared/model-computation.ts), with maps always present. */
+export type BrowserResult = ModelComputation & { maps: ComputedMap[] };
 
 export type ToBrowserWorker = { id: number; task: BrowserTask };
 

@@ -3,13 +3,13 @@
  * (WebGPU, else WebGL, else wasm, else cpu). The model files and the image never leave the
  * page. Cancelling is terminating this worker (browser-compute.ts makes a new one).
  */
-import { decodeDetections, explainAll, letterboxBoxToImage, letterboxImage, resolveRuntime } from '@yolo-saliency/core';
-import type { Detection, Graph, Image8, Letterbox, LoadedModel } from '@yolo-saliency/core';
+import { resolveRuntime } from '@yolo-saliency/core';
+import type { Graph, Image8, LoadedModel } from '@yolo-saliency/core';
 import { registerTfjsBrowserRuntime } from '@yolo-saliency/runtime-tfjs/browser';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { DetectionJson } from '../shared/api.js';
+import { computeOnModel, type ModelTask } from '../shared/model-computation.js';
 import type { BrowserModelFiles, BrowserTask, FromBrowserWorker, ToBrowserWorker } from './browser-protocol.js';
 
 registerTfjsBrowserRuntime({
@@ -75,59 +75,15 @@ async function loadedModel(files: BrowserModelFiles, key: string, backend: strin
   return current.model;
 }
 
-function detectionJson(d: Detection, index: number, letterbox: Letterbox): DetectionJson {
-  const box = letterboxBoxToImage(d.box, letterbox).map((v) => Math.round(v * 100) / 100) as DetectionJson['box'];
-  return { index, className: d.className, classIndex: d.classIndex, score: d.score, objectness: d.objectness, box, cell: d.cell };
-}
-
 async function run(id: number, task: BrowserTask): Promise<void> {
   const started = performance.now();
   const model = await loadedModel(task.model, task.modelKey, task.backend);
   const image: Image8 = { width: task.image.width, height: task.image.height, channels: 4, data: task.image.data };
-  const { input, letterbox } = letterboxImage(image, model.inputSize);
-  const info = model.info;
-  const runtime = { name: info.name, backend: info.backend, device: info.device, ...(info.threads ? { threads: info.threads } : {}), notes: info.notes };
-  if (task.kind === 'detect') {
-    const { heads } = await model.forward(input);
-    const detections = decodeDetections(model.graph, heads).map((d, k) => detectionJson(d, k, letterbox));
-    post({ type: 'result', id, result: { runtime, inputSize: model.inputSize, letterbox, detections, milliseconds: performance.now() - started, maps: [] } });
-    return;
-  }
-  const explanation = await explainAll(model, input, task.methods, {
-    target: task.target,
-    detections: true,
-    steps: task.steps,
-    samples: task.samples,
-    noise: task.noise,
-    onProgress: (done, total, method) => post({ type: 'progress', id, method, done, total }),
-  });
-  const detections = (explanation.detections ?? []).map((d, k) => detectionJson(d, k, letterbox));
-  const explained = explanation.detection;
-  const index = explained ? (explanation.detections ?? []).findIndex((d) => d.classIndex === explained.classIndex && d.cell.scale === explained.cell.scale && d.cell.anchor === explained.cell.anchor && d.cell.y === explained.cell.y && d.cell.x === explained.cell.x) : -1;
-  const maps = explanation.maps.map((m) => ({
-    method: m.method,
-    milliseconds: m.milliseconds,
-    targetValue: m.targetValue,
-    ...(m.completenessError !== undefined ? { completenessError: m.completenessError } : {}),
-    dims: m.map.dims.length === 4 ? m.map.dims.slice(1) : m.map.dims,
-    data: m.map.data,
-  }));
-  post(
-    {
-      type: 'result',
-      id,
-      result: {
-        runtime,
-        inputSize: model.inputSize,
-        letterbox,
-        detections,
-        target: { spec: task.target, value: explanation.targetValue, ...(explained ? { detection: detectionJson(explained, index, letterbox) } : {}) },
-        maps,
-        milliseconds: performance.now() - started,
-      },
-    },
-    maps.map((m) => m.data.buffer as ArrayBuffer),
-  );
+  const modelTask: ModelTask = task.kind === 'detect' ? { kind: 'detect' } : { kind: 'explain', target: task.target, methods: task.methods, steps: task.steps, samples: task.samples, noise: task.noise };
+  const result = await computeOnModel(model, image, modelTask, (done, total, method) => post({ type: 'progress', id, method, done, total }), started);
+  const maps = result.maps ?? [];
+  // The maps' buffers are transferred to the page, not copied.
+  post({ type: 'result', id, result: { ...result, maps } }, maps.map((m) => m.data.buffer as ArrayBuffer));
 }
 
 let chain = Promise.resolve();

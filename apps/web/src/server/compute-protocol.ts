@@ -4,8 +4,8 @@
  * are the server's own (bundled files, or files it stored under names it made).
  */
 import type { MethodName } from '@yolo-saliency/core';
-import type { DetectionJson, RuntimeJson, RuntimesResponse } from '../shared/api.js';
-import type { Letterbox } from '@yolo-saliency/core';
+import type { RuntimesResponse } from '../shared/api.js';
+import type { ModelComputation } from '../shared/model-computation.js';
 
 export interface ModelRef {
   /** Cache key: the same key always means the same files. */
@@ -38,27 +38,10 @@ export type ComputeTask =
       noise?: number;
     };
 
-export interface ComputedMap {
-  method: MethodName;
-  milliseconds: number;
-  targetValue: number;
-  completenessError?: number;
-  /** [H, W, C] */
-  dims: number[];
-  data: Float32Array;
-}
+/** A detect or explain task's answer: the JSON the page reads, the same as the browser's worker gives. */
+export type { ComputedMap, ModelComputation as ComputeResult } from '../shared/model-computation.js';
 
-export interface ComputeResult {
-  runtime: RuntimeJson;
-  inputSize: [number, number];
-  letterbox: Letterbox;
-  detections: DetectionJson[];
-  target?: { spec: string; value: number; detection?: DetectionJson };
-  maps?: ComputedMap[];
-  milliseconds: number;
-}
-
-export type TaskOutput = ComputeResult | InspectedModel | RuntimesResponse;
+export type TaskOutput = ModelComputation | InspectedModel | RuntimesResponse;
 
 export type ToCompute = { type: 'run'; id: number; task: ComputeTask } | { type: 'cancel'; id: number };
 

@@ -5,13 +5,14 @@
  * process can be killed (cancel, timeout) or die (a hostile file) without taking the
  * server with it.
  */
-import { explainAll, decodeDetections, letterboxBoxToImage, letterboxImage, resolveRuntime } from '@yolo-saliency/core';
-import type { Detection, Letterbox, LoadedModel } from '@yolo-saliency/core';
+import { resolveRuntime } from '@yolo-saliency/core';
+import type { LoadedModel } from '@yolo-saliency/core';
 import { describeRuntimes, loadModelFile, readImage, runtimeNames, setupRuntimes } from '@yolo-saliency/node';
 import type { ModelFile } from '@yolo-saliency/node';
 import { hdf5ReaderDamagedBy } from '@yolo-saliency/core/loaders';
-import type { DetectionJson, RuntimesResponse } from '../shared/api.js';
-import type { ComputeResult, ComputeTask, FromCompute, InspectedModel, ModelRef, TaskOutput, ToCompute } from './compute-protocol.js';
+import type { RuntimesResponse } from '../shared/api.js';
+import { computeOnModel, type ModelTask } from '../shared/model-computation.js';
+import type { ComputeTask, FromCompute, InspectedModel, ModelRef, TaskOutput, ToCompute } from './compute-protocol.js';
 
 /** Loaded models kept per process (each holds its weights on the runtime's device). */
 const CACHE_SIZE = 3;
@@ -64,15 +65,6 @@ async function loadedModel(ref: ModelRef, runtimeName: string, backend: string |
   return model;
 }
 
-function detectionJson(d: Detection, index: number, letterbox: Letterbox): DetectionJson {
-  const box = letterboxBoxToImage(d.box, letterbox).map((v) => Math.round(v * 100) / 100) as DetectionJson['box'];
-  return { index, className: d.className, classIndex: d.classIndex, score: d.score, objectness: d.objectness, box, cell: d.cell };
-}
-
-function sameDetection(a: Detection, b: Detection): boolean {
-  return a.classIndex === b.classIndex && a.cell.scale === b.cell.scale && a.cell.anchor === b.cell.anchor && a.cell.y === b.cell.y && a.cell.x === b.cell.x;
-}
-
 async function run(id: number, task: ComputeTask): Promise<TaskOutput> {
   if (task.type === 'runtimes') {
     const report = await describeRuntimes();
@@ -105,49 +97,18 @@ async function run(id: number, task: ComputeTask): Promise<TaskOutput> {
   const started = performance.now();
   const model = await loadedModel(task.model, task.runtime, task.backend);
   const picture = await readImage(task.imagePath);
-  const { input, letterbox } = letterboxImage(picture, model.inputSize);
-  const runtime = { name: model.info.name, backend: model.info.backend, device: model.info.device, ...(model.info.threads ? { threads: model.info.threads } : {}), notes: model.info.notes };
-  const base = { runtime, inputSize: model.inputSize, letterbox };
-
-  if (task.type === 'detect') {
-    const { heads } = await model.forward(input);
-    const detections = decodeDetections(model.graph, heads).map((d, k) => detectionJson(d, k, letterbox));
-    return { ...base, detections, milliseconds: performance.now() - started } satisfies ComputeResult;
-  }
-
-  const explanation = await explainAll(model, input, task.methods, {
-    target: task.target,
-    detections: true,
-    steps: task.steps,
-    samples: task.samples,
-    noise: task.noise,
-    onProgress: (done, total, method) => {
+  const modelTask: ModelTask = task.type === 'detect' ? { kind: 'detect' } : { kind: 'explain', target: task.target, methods: task.methods, steps: task.steps, samples: task.samples, noise: task.noise };
+  return computeOnModel(
+    model,
+    picture,
+    modelTask,
+    (done, total, method) => {
       // Checked between batches: a cancel that arrives while a batch runs stops at the next.
       if (cancelled.has(id)) throw new Cancelled('cancelled');
       send({ type: 'progress', id, method, done, total });
     },
-  });
-  const detections = (explanation.detections ?? []).map((d, k) => detectionJson(d, k, letterbox));
-  const explained = explanation.detection;
-  const index = explained ? (explanation.detections ?? []).findIndex((d) => sameDetection(d, explained)) : -1;
-  return {
-    ...base,
-    detections,
-    target: {
-      spec: task.target,
-      value: explanation.targetValue,
-      ...(explained ? { detection: detectionJson(explained, index, letterbox) } : {}),
-    },
-    maps: explanation.maps.map((m) => ({
-      method: m.method,
-      milliseconds: m.milliseconds,
-      targetValue: m.targetValue,
-      ...(m.completenessError !== undefined ? { completenessError: m.completenessError } : {}),
-      dims: m.map.dims.length === 4 ? m.map.dims.slice(1) : m.map.dims,
-      data: m.map.data,
-    })),
-    milliseconds: performance.now() - started,
-  } satisfies ComputeResult;
+    started,
+  );
 }
 
 /** One line for the page: no stack, no file paths of the server. */
