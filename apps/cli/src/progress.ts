@@ -52,6 +52,13 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
   let current = 0;
   let startedAt = now();
   const speed = () => rateAndEta(current, total, (now() - startedAt) / 1000);
+  /** A new task: its label, its count, and a clock of its own for the rate. */
+  const begin = (newLabel: string, newTotal: number) => {
+    label = newLabel;
+    total = Math.max(1, newTotal);
+    current = 0;
+    startedAt = now();
+  };
 
   if (!stream.isTTY) {
     const intervalMs = (options.intervalSeconds ?? plainLineInterval()) * 1000;
@@ -69,10 +76,7 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
     };
     return {
       start(newLabel, newTotal) {
-        label = newLabel;
-        total = Math.max(1, newTotal);
-        current = 0;
-        startedAt = now();
+        begin(newLabel, newTotal);
         // A call that blocks between updates (a large model) still gets its line, on the timer.
         timer ??= setInterval(maybeLine, Math.min(intervalMs, 1000)).unref();
       },
@@ -104,10 +108,7 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
   };
   return {
     start(newLabel, newTotal) {
-      label = newLabel;
-      total = Math.max(1, newTotal);
-      current = 0;
-      startedAt = now();
+      begin(newLabel, newTotal);
       draw(true);
     },
     update(done) {
